@@ -1,0 +1,1 @@
+"""Benchmark scenario apps; each module runs inside its framework's own venv."""

@@ -1,0 +1,313 @@
+"""In-process measurement of one scenario on one framework, in its own process.
+
+Run inside the framework's venv as ``python -m scenarios.worker`` from the
+``benchmarks`` directory. The environ is built once by hand (no werkzeug, so the
+same code runs in every venv), the app is called directly, the response
+iterable is consumed and closed. The answer is validated before and after
+timing, so a broken scenario fails instead of producing a fast number. The
+result is one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import json
+import pstats
+import sys
+import sysconfig
+import time
+import traceback
+from collections.abc import Callable
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from scenarios.loader import describe_app
+from scenarios.loader import FrameworkUnavailable
+from scenarios.loader import load
+from scenarios.spec import Headers
+from scenarios.spec import Scenario
+from scenarios.spec import SCENARIOS_BY_NAME
+from scenarios.spec import session_cookie
+from scenarios.spec import ValidationError
+
+_EMPTY_INPUT = io.BytesIO(b"")
+
+
+def build_environ(scenario: Scenario) -> dict[str, Any]:
+    """Return the environ of a plain GET for ``scenario``, as a server builds it."""
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": scenario.path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "REMOTE_PORT": "40000",
+        "HTTP_HOST": "localhost",
+        "HTTP_USER_AGENT": "vial-benchmark/1.0",
+        "HTTP_ACCEPT": "*/*",
+        "HTTP_ACCEPT_ENCODING": "gzip, deflate",
+        "HTTP_CONNECTION": "keep-alive",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": _EMPTY_INPUT,
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    for name, value in scenario.extra_headers.items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    return environ
+
+
+class Caller:
+    """Call a WSGI app the way a server does, optionally carrying a cookie."""
+
+    def __init__(self, app: Any, environ: dict[str, Any], round_trip: bool) -> None:
+        self.app = app
+        self.environ = environ
+        self.round_trip = round_trip
+        self.status = ""
+        self.headers: Headers = []
+
+    def _start_response(
+        self, status: str, headers: Headers, exc_info: object = None
+    ) -> Callable[[bytes], object]:
+        self.status = status
+        self.headers = headers
+        return _discard
+
+    def once(self) -> tuple[int, Headers, bytes]:
+        """Make one request and return status, headers and the joined body."""
+        result: Iterable[bytes] = self.app(self.environ.copy(), self._start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        self._carry_cookie()
+        return int(self.status.split(" ", 1)[0]), list(self.headers), body
+
+    def _carry_cookie(self) -> None:
+        if self.round_trip:
+            cookie = session_cookie(self.headers)
+            if cookie is not None:
+                self.environ["HTTP_COOKIE"] = cookie
+
+    def loop(self, count: int) -> None:
+        """Make ``count`` requests, consuming and closing each response."""
+        app = self.app
+        environ = self.environ
+        start_response = self._start_response
+        round_trip = self.round_trip
+        for _ in range(count):
+            result = app(environ.copy(), start_response)
+            for _chunk in result:
+                pass
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            if round_trip:
+                self._carry_cookie()
+
+
+def _discard(data: bytes) -> None:
+    return None
+
+
+def validate(caller: Caller, scenario: Scenario) -> None:
+    """Check one answer (two for a cookie round trip) before anything is timed."""
+    status, headers, body = caller.once()
+    scenario.check(status, headers, body)
+    if scenario.cookie_round_trip:
+        status, headers, body = caller.once()
+        if status != 200 or body != b"2":
+            raise ValidationError(
+                "The session did not survive a cookie round trip: expected"
+                f" 200 b'2', got {status} {body[:40]!r}."
+            )
+
+
+def revalidate(caller: Caller, scenario: Scenario) -> None:
+    """Check that the app still answers correctly after the timed loops."""
+    status, headers, body = caller.once()
+    if scenario.cookie_round_trip:
+        if status != 200 or not body.isdigit() or int(body) < 3:
+            raise ValidationError(
+                f"The session counter stopped counting: got {status} {body[:40]!r}."
+            )
+        return
+    scenario.check(status, headers, body)
+
+
+def calibrate(caller: Caller, warmup_seconds: float, target_seconds: float) -> int:
+    """Warm the app up and return the loop count that takes ``target_seconds``."""
+    caller.loop(10)
+    calls = 0
+    start = time.perf_counter()
+    while True:
+        caller.loop(10)
+        calls += 10
+        elapsed = time.perf_counter() - start
+        if elapsed >= warmup_seconds:
+            break
+    return max(50, int(target_seconds * calls / elapsed))
+
+
+def measure(
+    caller: Caller, count: int, repeats: int
+) -> tuple[list[float], list[float]]:
+    """Time ``repeats`` loops of ``count`` requests; return µs/request and GC counts."""
+    samples: list[float] = []
+    collections: list[float] = []
+    for _ in range(repeats):
+        gc.collect()
+        before = sum(stat["collections"] for stat in gc.get_stats())
+        start = time.perf_counter_ns()
+        caller.loop(count)
+        elapsed = time.perf_counter_ns() - start
+        after = sum(stat["collections"] for stat in gc.get_stats())
+        samples.append(elapsed / count / 1000.0)
+        collections.append((after - before) / count)
+    return samples, collections
+
+
+def _package_of(filename: str) -> str:
+    path = filename.replace("\\", "/")
+    if "/benchmarks/scenarios/" in path:
+        stem = Path(path).stem
+        return "benchmark harness" if stem == "worker" else "benchmark app"
+    if "/site-packages/" in path:
+        rest = path.split("/site-packages/", 1)[1]
+        return rest.split("/", 1)[0].removesuffix(".py")
+    if "/src/vial/" in path:
+        return "vial"
+    stdlib = sysconfig.get_paths()["stdlib"]
+    if path.startswith((stdlib, "<frozen")):
+        return "stdlib"
+    return "other"
+
+
+def package_breakdown(stats: pstats.Stats) -> dict[str, float]:
+    """Return own time (seconds) per package; C functions count for their caller."""
+    totals: dict[str, float] = {}
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, callers) in raw.items():
+        if filename != "~":
+            package = _package_of(filename)
+            totals[package] = totals.get(package, 0.0) + tottime
+            continue
+        edge_total = sum(edge[2] for edge in callers.values())
+        if not callers or edge_total <= 0:
+            totals["builtins"] = totals.get("builtins", 0.0) + tottime
+            continue
+        for caller_key, edge in callers.items():
+            caller_file = caller_key[0]
+            package = "builtins" if caller_file == "~" else _package_of(caller_file)
+            share = tottime * edge[2] / edge_total
+            totals[package] = totals.get(package, 0.0) + share
+    return totals
+
+
+def profile(caller: Caller, count: int, path: Path, label: str) -> dict[str, Any]:
+    """Run ``count`` requests under cProfile; write ``path`` and a text summary."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    caller.loop(count)
+    profiler.disable()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(str(path))
+    stats = pstats.Stats(str(path))
+    breakdown = package_breakdown(stats)
+    total = sum(breakdown.values()) or 1.0
+    lines = [
+        f"cProfile of {label}: {count} requests,"
+        f" {total / count * 1e6:.1f} µs/request under the profiler",
+        "",
+        "Own time by package (C calls charged to their Python caller):",
+    ]
+    for package, seconds in sorted(breakdown.items(), key=lambda kv: -kv[1]):
+        lines.append(
+            f"  {package:<20} {seconds / count * 1e6:8.2f} µs/request"
+            f"  {100 * seconds / total:5.1f} %"
+        )
+    buffer = io.StringIO()
+    top = pstats.Stats(str(path), stream=buffer)
+    top.sort_stats("tottime").print_stats(30)
+    buffer.write("\n")
+    top.sort_stats("cumulative").print_stats(30)
+    lines += ["", "Top functions:", buffer.getvalue()]
+    path.with_suffix(".txt").write_text("\n".join(lines), encoding="utf-8")
+    return {
+        "profile": str(path),
+        "summary": str(path.with_suffix(".txt")),
+        "breakdown_us": {k: v / count * 1e6 for k, v in breakdown.items()},
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Load, validate, warm up and time one scenario; return the result record."""
+    record: dict[str, Any] = {"framework": args.framework, "scenario": args.scenario}
+    scenario = SCENARIOS_BY_NAME[args.scenario]
+    try:
+        app = load(args.framework, args.scenario)
+    except FrameworkUnavailable as error:
+        return {**record, "status": "unavailable", "error": str(error)}
+    if app is None:
+        return {**record, "status": "n/a"}
+    record["app_class"] = describe_app(app)
+    caller = Caller(app, build_environ(scenario), scenario.cookie_round_trip)
+    validate(caller, scenario)
+    count = calibrate(caller, args.warmup_seconds, args.target_seconds)
+    if args.profile:
+        record.update(profile(caller, count, Path(args.profile), args.label))
+    else:
+        samples, collections = measure(caller, count, args.repeats)
+        samples.sort()
+        median = samples[len(samples) // 2]
+        record.update(
+            us_per_request=median,
+            requests_per_second=1e6 / median,
+            samples_us=samples,
+            gc_collections_per_request=sum(collections) / len(collections),
+            iterations=count,
+        )
+    revalidate(caller, scenario)
+    return {**record, "status": "ok"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point; prints one JSON record."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--framework", required=True)
+    parser.add_argument("--scenario", required=True, choices=sorted(SCENARIOS_BY_NAME))
+    parser.add_argument("--target-seconds", type=float, default=0.2)
+    parser.add_argument("--warmup-seconds", type=float, default=0.2)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--profile", help="write a cProfile .prof here instead")
+    parser.add_argument("--label", default="")
+    args = parser.parse_args(argv)
+    try:
+        record = run(args)
+    except Exception as error:
+        record = {
+            "framework": args.framework,
+            "scenario": args.scenario,
+            "status": "error",
+            "error": f"{type(error).__name__}: {error}",
+            "traceback": traceback.format_exc(),
+        }
+    print(json.dumps(record))
+    return 1 if record["status"] == "error" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
