@@ -1,0 +1,409 @@
+"""Every check of the vial monorepo, one nox session each.
+
+``nox`` with no arguments runs the package test sessions, the integration
+suite, lint, typing, the docs build and the build check. ``nox -s demo``
+serves the demo app, ``nox -s bench`` runs the benchmarks.
+
+Packages are discovered from the folders: ``core/`` and every
+``extensions/*/`` holding a ``pyproject.toml``. A requirement named ``vial``
+or ``vial-*`` always resolves to its local folder: PyPI may hold unrelated
+projects under those names, so they are never fetched from an index.
+
+Sessions run on the interpreter that runs nox; CI picks another one with
+``nox --force-python 3.12`` (``-P 3.12``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Collection
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nox
+from nox.command import CommandFailed
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # nox itself depends on tomli on Python 3.10
+    import tomli as tomllib
+
+nox.needs_version = ">=2024.3.2"
+nox.options.default_venv_backend = "uv|virtualenv"
+
+ROOT = Path(__file__).resolve().parent
+INTEGRATION_DIR = ROOT / "integration_tests"
+DOCS_DIR = ROOT / "docs"
+BENCH_SCRIPT = ROOT / "benchmarks" / "run.py"
+
+#: What ``nox -s demo`` serves: a path to an app file, or an import string
+#: that ``vial --app`` understands (e.g. ``"vial_batteries.demo:create_app()"``).
+DEMO_APP = "examples/hello/app.py"
+DEMO_HOST = "127.0.0.1"
+DEMO_PORT = "5000"
+
+
+@dataclass(frozen=True)
+class Package:
+    """One distribution of the monorepo, read from its ``pyproject.toml``."""
+
+    path: Path
+    slug: str
+    name: str
+    version: str
+    import_name: str
+    dependencies: tuple[str, ...]
+    optional: dict[str, tuple[str, ...]]
+    groups: dict[str, list[Any]]
+
+    @property
+    def rel(self) -> str:
+        """The package folder relative to the repository root."""
+        return self.path.relative_to(ROOT).as_posix()
+
+
+def _load_package(path: Path) -> Package:
+    data = tomllib.loads((path / "pyproject.toml").read_text(encoding="utf-8"))
+    project = data["project"]
+    name = canonicalize_name(project["name"])
+    flit_module = data.get("tool", {}).get("flit", {}).get("module", {})
+    return Package(
+        path=path,
+        slug=path.name,
+        name=name,
+        version=str(project.get("version", "")),
+        import_name=flit_module.get("name", name.replace("-", "_")),
+        dependencies=tuple(project.get("dependencies", ())),
+        optional={
+            canonicalize_name(extra): tuple(reqs)
+            for extra, reqs in project.get("optional-dependencies", {}).items()
+        },
+        groups=data.get("dependency-groups", {}),
+    )
+
+
+def _discover_packages() -> dict[str, Package]:
+    folders = [ROOT / "core"]
+    folders += sorted(p.parent for p in ROOT.glob("extensions/*/pyproject.toml"))
+    packages = [_load_package(folder) for folder in folders]
+    return {package.name: package for package in packages}
+
+
+PACKAGES = _discover_packages()
+
+
+def _is_vial_name(name: str) -> bool:
+    return name == "vial" or name.startswith("vial-")
+
+
+def _group(session: nox.Session, package: Package, group: str) -> list[str]:
+    """Return the PEP 735 dependency group of a package, includes expanded."""
+    entries = package.groups.get(group, [])
+    result: list[str] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            result.append(entry)
+        elif isinstance(entry, dict) and "include-group" in entry:
+            result += _group(session, package, entry["include-group"])
+        else:
+            session.error(
+                f"{package.rel}/pyproject.toml: unsupported entry {entry!r} in"
+                f" [dependency-groups] {group}; use requirement strings or"
+                " {include-group = '...'}."
+            )
+    return result
+
+
+def _install_args(
+    session: nox.Session,
+    roots: Iterable[Package],
+    groups: Sequence[str] = (),
+    extra: Sequence[str] = (),
+) -> list[str]:
+    """Build one installer command line for ``roots`` and everything they need.
+
+    Local packages (the roots, their local dependencies transitively, and any
+    local package named in a dependency group) are installed editable from
+    their folders; every other requirement goes to the index as written.
+    """
+    # Each entry: a requirement string, and whether it was asked for here
+    # (True) or comes from a local package's own metadata (False), which the
+    # installer reads itself once that package is on the command line.
+    queue: list[tuple[str, bool]] = []
+    for package in roots:
+        queue.append((package.name, True))
+        for group in groups:
+            queue += [(raw, True) for raw in _group(session, package, group)]
+    queue += [(raw, True) for raw in extra]
+
+    local: dict[str, set[str]] = {}
+    external: list[str] = []
+    while queue:
+        raw, asked = queue.pop(0)
+        requirement = Requirement(raw)
+        name = canonicalize_name(requirement.name)
+        if not _is_vial_name(name):
+            if asked and raw not in external:
+                external.append(raw)
+            continue
+        if name not in PACKAGES:
+            session.error(
+                f"The requirement {raw!r} names a vial package that has no folder"
+                " in this repository; add the package under extensions/ or fix the"
+                " requirement (vial packages are never installed from an index)."
+            )
+        package = PACKAGES[name]
+        extras = {canonicalize_name(extra) for extra in requirement.extras}
+        if name not in local:
+            local[name] = set()
+            queue += [(dep, False) for dep in package.dependencies]
+        for extra_name in sorted(extras - local[name]):
+            if extra_name not in package.optional:
+                session.error(
+                    f"The requirement {raw!r} asks for the extra {extra_name!r},"
+                    f" which {package.rel}/pyproject.toml does not define."
+                )
+            queue += [(dep, False) for dep in package.optional[extra_name]]
+        local[name] |= extras
+
+    args: list[str] = []
+    for name, extras in local.items():
+        args += ["-e", f"{PACKAGES[name].path}{_extras_suffix(extras)}"]
+    return args + external
+
+
+def _extras_suffix(extras: Collection[str]) -> str:
+    return f"[{','.join(sorted(extras))}]" if extras else ""
+
+
+def _read_requirements_file(path: Path) -> list[str]:
+    """Return the requirement lines of a simple requirements file."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _make_test_session(package: Package) -> None:
+    def tests(session: nox.Session) -> None:
+        session.install(*_install_args(session, [package], groups=["test"]))
+        session.chdir(package.path)
+        session.run("pytest", *session.posargs)
+
+    tests.__doc__ = f"Run the tests of {package.name} in a venv of its own."
+    nox.session(name=f"tests-{package.slug}", tags=["tests"])(tests)
+
+
+for _package in PACKAGES.values():
+    _make_test_session(_package)
+
+
+@nox.session(tags=["tests"])
+def integration(session: nox.Session) -> None:
+    """Run integration_tests/ with every package installed together."""
+    has_tests = INTEGRATION_DIR.is_dir() and any(
+        path.name.startswith("test_") or path.name.endswith("_test.py")
+        for path in INTEGRATION_DIR.rglob("*.py")
+    )
+    if not has_tests:
+        session.skip(
+            "integration_tests/ holds no tests yet, so there is nothing to run"
+        )
+    requirements = INTEGRATION_DIR / "requirements.txt"
+    extra = _read_requirements_file(requirements) if requirements.is_file() else []
+    session.install(
+        *_install_args(session, PACKAGES.values(), groups=["test"], extra=extra)
+    )
+    session.chdir(INTEGRATION_DIR)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check the whole repository with ruff (lint rules and formatting)."""
+    session.install("ruff")
+    session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    """Run mypy --strict over the sources and tests of every package."""
+    session.install(
+        "mypy",
+        *_install_args(session, PACKAGES.values(), groups=["test", "typing"]),
+    )
+    failed = []
+    for package in PACKAGES.values():
+        # Each package has its own tests/conftest.py; checking one package per
+        # run, from inside its folder, keeps those module names apart.
+        targets = [name for name in ("src", "tests") if (package.path / name).is_dir()]
+        session.chdir(package.path)
+        try:
+            session.run(
+                "mypy",
+                "--config-file",
+                str(ROOT / "mypy.ini"),
+                *targets,
+                *session.posargs,
+            )
+        except CommandFailed:
+            failed.append(package.rel)
+    session.chdir(ROOT)
+    if failed:
+        session.error(f"mypy found errors in: {', '.join(failed)}")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the Sphinx site into docs/_build/html; warnings are errors."""
+    session.install(
+        "-r",
+        str(DOCS_DIR / "requirements.txt"),
+        *_install_args(session, PACKAGES.values()),
+    )
+    session.run(
+        "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-E",
+        "-b",
+        "html",
+        str(DOCS_DIR),
+        str(DOCS_DIR / "_build" / "html"),
+        *session.posargs,
+    )
+
+
+def _venv_python(env: Path) -> Path:
+    return env / ("Scripts" if os.name == "nt" else "bin") / "python"
+
+
+def _local_closure(package: Package) -> dict[str, set[str]]:
+    """Return the local packages ``package`` declares, transitively, with extras."""
+    closure: dict[str, set[str]] = {}
+    queue = list(package.dependencies)
+    while queue:
+        requirement = Requirement(queue.pop(0))
+        name = canonicalize_name(requirement.name)
+        if not _is_vial_name(name) or name not in PACKAGES:
+            continue
+        extras = {canonicalize_name(extra) for extra in requirement.extras}
+        if name not in closure:
+            closure[name] = set()
+            queue += PACKAGES[name].dependencies
+        for extra_name in extras - closure[name]:
+            queue += PACKAGES[name].optional.get(extra_name, ())
+        closure[name] |= extras
+    return closure
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build every package's wheel and sdist, then install each wheel alone."""
+    use_uv = session.venv_backend == "uv"
+    tmp = Path(session.create_tmp()).resolve()
+    dist = tmp / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    if not use_uv:
+        session.install("build")
+    for package in PACKAGES.values():
+        if use_uv:
+            session.run("uv", "build", "--out-dir", str(dist), str(package.path))
+        else:
+            session.run(
+                "python", "-m", "build", "--outdir", str(dist), str(package.path)
+            )
+
+    def artifact(package: Package, pattern: str) -> Path:
+        stem = f"{package.name.replace('-', '_')}-{package.version}"
+        found = sorted(dist.glob(stem + pattern))
+        if len(found) != 1:
+            session.error(f"Expected one {stem}{pattern} in {dist}, found {found}.")
+        return found[0]
+
+    session_python = _venv_python(Path(session.virtualenv.location))
+    for package in PACKAGES.values():
+        wheel = artifact(package, "-*.whl")
+        artifact(package, ".tar.gz")
+        # The local dependencies are named as wheel files, not left to
+        # --find-links: an index could offer an unrelated "vial" that wins.
+        local = []
+        for name, extras in _local_closure(package).items():
+            uri = artifact(PACKAGES[name], "-*.whl").as_uri()
+            local.append(f"{name}{_extras_suffix(extras)} @ {uri}")
+        env = tmp / "envs" / package.slug
+        shutil.rmtree(env, ignore_errors=True)
+        python = str(_venv_python(env))
+        if use_uv:
+            session.run(
+                "uv", "venv", "--quiet", "--python", str(session_python), str(env)
+            )
+            session.run(
+                "uv", "pip", "install", "--python", python,
+                "--find-links", str(dist), str(wheel), *local,
+            )  # fmt: skip
+            session.run("uv", "pip", "check", "--python", python)
+        else:
+            session.run("python", "-m", "venv", str(env))
+            session.run(
+                python, "-m", "pip", "install", "--quiet",
+                "--find-links", str(dist), str(wheel), *local,
+                external=True,
+            )  # fmt: skip
+            session.run(python, "-m", "pip", "check", external=True)
+        session.run(python, "-c", f"import {package.import_name}", external=True)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Serve the demo app at http://127.0.0.1:5000 (Ctrl+C stops it)."""
+    roots = [PACKAGES["vial"]]
+    if "vial-batteries" in PACKAGES:
+        roots.append(PACKAGES["vial-batteries"])
+    session.install(*_install_args(session, roots))
+    session.chdir(ROOT)
+    address = ["--host", DEMO_HOST, "--port", DEMO_PORT]
+    if DEMO_APP.endswith(".py") and not _vial_cli_works(session):
+        # Until the core's CLI exists, an app file can still serve itself.
+        session.log("The vial command is not usable; running the app file directly.")
+        session.run("python", DEMO_APP, *session.posargs)
+        return
+    session.run("vial", "--app", DEMO_APP, "run", *address, *session.posargs)
+
+
+def _vial_cli_works(session: nox.Session) -> bool:
+    try:
+        session.run("vial", "--help", silent=True)
+    except CommandFailed:
+        return False
+    return True
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks: python benchmarks/run.py {posargs}."""
+    if not BENCH_SCRIPT.is_file():
+        session.error("benchmarks/run.py does not exist yet; nothing to run.")
+    session.install(*_install_args(session, [PACKAGES["vial"]]))
+    session.chdir(ROOT)
+    session.run("python", str(BENCH_SCRIPT), *session.posargs)
+
+
+nox.options.sessions = [
+    *(f"tests-{package.slug}" for package in PACKAGES.values()),
+    "integration",
+    "lint",
+    "typing",
+    "docs",
+    "build",
+]
