@@ -7,14 +7,12 @@ import typing as t
 from .globals import _cv_request
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable
-
     from jinja2 import BaseLoader
 
+    from ._jinja import _TemplateSource
     from .app import Vial
     from .scaffold import Scaffold
-
-    _TemplateSource = tuple[str, t.Optional[str], t.Optional[Callable[[], bool]]]
+    from .wrappers import Request
 
 
 # -- Template loading (EXPLAIN_TEMPLATE_LOADING) --------------------------------
@@ -95,3 +93,75 @@ def explain_template_loading_attempts(
         )
 
     app.logger.info("\n".join(lines))
+
+
+# -- Request debugging (debug mode only) ------------------------------------------
+
+
+class DebugFilesKeyError(KeyError, AssertionError):
+    """Raised in debug mode when a view reads a file from ``request.files``
+    that the browser sent as a plain form field, because the form lacked
+    ``enctype="multipart/form-data"``."""
+
+    def __init__(self, request: Request, key: str) -> None:
+        form_value = request.form.getlist(key)
+        message = (
+            f"The view read the file field {key!r} from request.files, but the"
+            f" request's content type is {request.mimetype!r}, not"
+            " 'multipart/form-data', so browsers send only the file names."
+            ' Add enctype="multipart/form-data" to the HTML form.'
+        )
+        if form_value:
+            names = ", ".join(repr(name) for name in form_value)
+            message += f" The form field held these file names instead: {names}."
+        self.msg = message
+
+    def __str__(self) -> str:
+        return self.msg
+
+
+def attach_enctype_error_multidict(request: Request) -> None:
+    """Make reading a missing key of ``request.files`` raise
+    :class:`DebugFilesKeyError` when the key was sent as a form field."""
+    files = request.files
+    original_class = files.__class__
+
+    class _FilesWithHint(original_class):  # type: ignore[valid-type,misc]
+        def __getitem__(self, key: str) -> t.Any:
+            try:
+                return super().__getitem__(key)
+            except KeyError as e:
+                if key not in request.form:
+                    raise
+                raise DebugFilesKeyError(request, key).with_traceback(
+                    e.__traceback__
+                ) from None
+
+    _FilesWithHint.__name__ = original_class.__name__
+    _FilesWithHint.__qualname__ = original_class.__qualname__
+    files.__class__ = _FilesWithHint
+
+
+class FormDataRoutingRedirect(AssertionError):
+    """Raised in debug mode instead of redirecting a request with a body,
+    which browsers would resend without it (a missing trailing slash on a
+    ``POST``, for example)."""
+
+    def __init__(self, request: Request) -> None:
+        exc = request.routing_exception
+        new_url = getattr(exc, "new_url", "?")
+        message = [
+            f"A request was sent to {request.url!r}, but routing redirects it"
+            f" to {new_url!r}."
+        ]
+        if f"{request.base_url}/" == new_url.partition("?")[0]:
+            message.append(
+                " The URL has no trailing slash while the rule has one; link"
+                " to the URL with the slash."
+            )
+        message.append(
+            f" The redirect would make the browser resend the {request.method}"
+            " request without its form data, so debug mode stops it here."
+            " Fix the URL the form posts to, or use a 307 or 308 redirect."
+        )
+        super().__init__("".join(message))

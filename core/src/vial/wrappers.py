@@ -1,0 +1,147 @@
+"""The request and response classes the application uses."""
+
+from __future__ import annotations
+
+import typing as t
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request as RequestBase
+from werkzeug.wrappers import Response as ResponseBase
+
+from . import json
+from .globals import _cv_app
+from .scaffold import _split_blueprint_path
+
+if t.TYPE_CHECKING:
+    from werkzeug.routing import Rule
+
+
+class Request(RequestBase):
+    """The request object, with what routing found out about the request.
+
+    Limits on the body (:attr:`max_content_length`,
+    :attr:`max_form_memory_size`, :attr:`max_form_parts`) come from the
+    current app's config unless set on the object.
+    """
+
+    #: The module the ``get_json`` method decodes with.
+    json_module: t.Any = json
+
+    #: The rule that matched, or ``None`` when matching failed.
+    url_rule: Rule | None = None
+
+    #: The values captured from the URL, or ``None`` when matching failed.
+    view_args: dict[str, t.Any] | None = None
+
+    #: The error matching raised (404, 405, a redirect), if any.
+    routing_exception: HTTPException | None = None
+
+    _max_content_length: int | None = None
+    _max_form_memory_size: int | None = None
+    _max_form_parts: int | None = None
+
+    @property
+    def max_content_length(self) -> int | None:
+        """The largest body accepted, from ``MAX_CONTENT_LENGTH``; larger
+        bodies get a 413."""
+        if self._max_content_length is not None:
+            return self._max_content_length
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None:
+            return super().max_content_length
+        return app_ctx.app.config["MAX_CONTENT_LENGTH"]  # type: ignore[no-any-return]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        """The largest non-file form field, from ``MAX_FORM_MEMORY_SIZE``."""
+        if self._max_form_memory_size is not None:
+            return self._max_form_memory_size
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None:
+            return super().max_form_memory_size
+        return app_ctx.app.config["MAX_FORM_MEMORY_SIZE"]  # type: ignore[no-any-return]
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._max_form_memory_size = value
+
+    @property  # type: ignore[override]
+    def max_form_parts(self) -> int | None:
+        """The most parts a multipart body may have, from
+        ``MAX_FORM_PARTS``."""
+        if self._max_form_parts is not None:
+            return self._max_form_parts
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None:
+            return super().max_form_parts
+        return app_ctx.app.config["MAX_FORM_PARTS"]  # type: ignore[no-any-return]
+
+    @max_form_parts.setter
+    def max_form_parts(self, value: int | None) -> None:
+        self._max_form_parts = value
+
+    @property
+    def endpoint(self) -> str | None:
+        """The endpoint that matched, or ``None``."""
+        if self.url_rule is not None:
+            return self.url_rule.endpoint  # type: ignore[no-any-return]
+        return None
+
+    @property
+    def blueprint(self) -> str | None:
+        """The dotted name of the blueprint the endpoint belongs to."""
+        endpoint = self.endpoint
+        if endpoint is not None and "." in endpoint:
+            return endpoint.rpartition(".")[0]
+        return None
+
+    @property
+    def blueprints(self) -> list[str]:
+        """The current blueprint and its parents, innermost first."""
+        name = self.blueprint
+        if name is None:
+            return []
+        return _split_blueprint_path(name)
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        # In debug mode, reading a missing file field from a form sent
+        # without multipart encoding gets an error that explains why.
+        app_ctx = _cv_app.get(None)
+        if (
+            app_ctx is not None
+            and app_ctx.app.debug
+            and self.mimetype != "multipart/form-data"
+            and not self.files
+        ):
+            from .debughelpers import attach_enctype_error_multidict
+
+            attach_enctype_error_multidict(self)
+
+
+class Response(ResponseBase):
+    """The response object; its default content type is HTML.
+
+    Its cookie size limit comes from the current app's
+    ``MAX_COOKIE_SIZE``.
+    """
+
+    default_mimetype: str | None = "text/html"
+
+    #: The module the ``json`` property and ``get_json`` decode with.
+    json_module: t.Any = json
+
+    autocorrect_location_header = False
+
+    @property
+    def max_cookie_size(self) -> int:  # type: ignore[override]
+        """The largest cookie allowed before a warning, from
+        ``MAX_COOKIE_SIZE``."""
+        app_ctx = _cv_app.get(None)
+        if app_ctx is not None:
+            return app_ctx.app.config["MAX_COOKIE_SIZE"]  # type: ignore[no-any-return]
+        return super().max_cookie_size
