@@ -8,6 +8,7 @@ from uuid import UUID
 
 import pytest
 from markupsafe import Markup
+from vial import Vial
 from vial.json.tag import JSONTag
 from vial.json.tag import TaggedJSONSerializer
 
@@ -208,3 +209,14 @@ def test_serializers_are_independent() -> None:
     first.register(TagDecimal)
     assert " dec" in first.tags
     assert " dec" not in second.tags
+
+
+def test_dumps_uses_app_provider_in_app_context(
+    app: Vial, serializer: TaggedJSONSerializer
+) -> None:
+    # Session cookies are written inside a request, so with the app's sorted
+    # keys; the output does not depend on insertion order.
+    with app.app_context():
+        assert serializer.dumps({"b": "é", "a": b"x"}) == (
+            '{"a":{" b":"eA=="},"b":"\\u00e9"}'
+        )

@@ -32,7 +32,7 @@ class JSONProvider:
     """
 
     def __init__(self, app: Vial) -> None:
-        self._app: Vial = weakref.proxy(app)
+        self._app: Vial = t.cast("Vial", weakref.proxy(app))
 
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
         """Serialize ``obj`` to a JSON string."""
