@@ -21,7 +21,7 @@ if t.TYPE_CHECKING:
     from .scaffold import Scaffold
 
 #: What a jinja2 loader's ``get_source`` returns: source, filename, uptodate.
-_TemplateSource = tuple[str, t.Optional[str], t.Optional[Callable[[], bool]]]
+_TemplateSource = tuple[str, str | None, Callable[[], bool] | None]
 
 
 class Environment(_BaseEnvironment):

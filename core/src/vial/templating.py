@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from .globals import _cv_app
 from .globals import _cv_request
-from .globals import current_app
+from .globals import _no_app_msg
 from .signals import before_render_template
 from .signals import template_rendered
 
@@ -24,7 +24,7 @@ if t.TYPE_CHECKING:
     from ._jinja import Environment as Environment
     from .app import Vial
 
-    _TemplateNames = t.Union[str, Template, list[t.Union[str, Template]]]
+    _TemplateNames = str | Template | list[str | Template]
 
 _LAZY_NAMES = frozenset({"Environment", "DispatchingJinjaLoader"})
 
@@ -40,27 +40,11 @@ def __getattr__(name: str) -> t.Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _default_template_ctx_processor() -> dict[str, t.Any]:
-    """Inject ``g``, ``request`` and ``session`` into the template context.
-
-    Each is only added when its context is active, so templates rendered
-    with just an application context see ``g`` but no ``request``.
-    """
-    rv: dict[str, t.Any] = {}
-    app_ctx = _cv_app.get(None)
-    if app_ctx is not None:
-        rv["g"] = app_ctx.g
-    req_ctx = _cv_request.get(None)
-    if req_ctx is not None:
-        rv["request"] = req_ctx.request
-        rv["session"] = req_ctx.session
-    return rv
-
-
 def _current_app() -> Vial:
-    # The proxy raises the usual "working outside of application context"
-    # error when there is no app context.
-    return current_app._get_current_object()  # type: ignore[no-any-return]
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        raise RuntimeError(_no_app_msg)
+    return ctx.app
 
 
 def _render(app: Vial, template: Template, context: dict[str, t.Any]) -> str:
@@ -78,9 +62,7 @@ def _render(app: Vial, template: Template, context: dict[str, t.Any]) -> str:
     return rv
 
 
-def render_template(
-    template_name_or_list: _TemplateNames, **context: t.Any
-) -> str:
+def render_template(template_name_or_list: _TemplateNames, **context: t.Any) -> str:
     """Render a template by name with the given context.
 
     :param template_name_or_list: The name of the template to render. If a
@@ -103,9 +85,7 @@ def render_template_string(source: str, **context: t.Any) -> str:
     return _render(app, template, context)
 
 
-def _stream(
-    app: Vial, template: Template, context: dict[str, t.Any]
-) -> Iterator[str]:
+def _stream(app: Vial, template: Template, context: dict[str, t.Any]) -> Iterator[str]:
     app.update_template_context(context)
     if before_render_template.receivers:
         before_render_template.send(
