@@ -1,0 +1,1 @@
+"""The benchmark orchestrator: venvs, processes, load generation and reports."""
