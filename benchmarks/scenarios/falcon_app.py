@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from typing import TYPE_CHECKING
 
 import falcon
 import jinja2
@@ -21,6 +22,11 @@ from .spec import HOOK_HEADER
 from .spec import HOOK_USER
 from .spec import json_payload
 from .spec import route_body
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    _FalconApp: TypeAlias = falcon.App[falcon.Request, falcon.Response]
 from .spec import ROUTE_COUNT
 from .spec import TABLE_ROWS
 from .spec import TABLE_TITLE
@@ -32,7 +38,7 @@ class _Hello:
         resp.text = HELLO_BODY
 
 
-def hello() -> falcon.App:
+def hello() -> _FalconApp:
     """Plain text hello world."""
     app = falcon.App()
     app.add_route("/", _Hello())
@@ -46,7 +52,7 @@ class _Post:
         resp.media = json_payload(user_id, slug)
 
 
-def json_view() -> falcon.App:
+def json_view() -> _FalconApp:
     """Two converters, a small dict returned as JSON."""
     app = falcon.App()
     app.add_route("/user/{user_id:int}/post/{slug}", _Post())
@@ -67,14 +73,14 @@ class _Table:
         )
 
 
-def template() -> falcon.App:
+def template() -> _FalconApp:
     """A Jinja template rendering a 20-row table."""
     app = falcon.App()
     app.add_route("/table", _Table())
     return app
 
 
-def not_found() -> falcon.App:
+def not_found() -> _FalconApp:
     """The hello app asked for a path it does not have."""
     return hello()
 
@@ -88,7 +94,7 @@ class _Numbered:
         resp.text = route_body(self.index, item_id)
 
 
-def routes_1000() -> falcon.App:
+def routes_1000() -> _FalconApp:
     """1000 routes with a converter each; the benchmark hits the last one."""
     app = falcon.App()
     for index in range(ROUTE_COUNT):
@@ -116,7 +122,7 @@ class _Hooked:
         resp.text = hook_body(req.context.user)
 
 
-def hooks() -> falcon.App:
+def hooks() -> _FalconApp:
     """A middleware pair around a plain resource."""
     app = falcon.App(middleware=[_HookPair()])
     app.add_route("/hooked", _Hooked())
