@@ -85,7 +85,10 @@ def _load_package(path: Path) -> Package:
             canonicalize_name(extra): tuple(reqs)
             for extra, reqs in project.get("optional-dependencies", {}).items()
         },
-        groups=data.get("dependency-groups", {}),
+        groups={
+            canonicalize_name(group): entries
+            for group, entries in data.get("dependency-groups", {}).items()
+        },
     )
 
 
@@ -105,7 +108,7 @@ def _is_vial_name(name: str) -> bool:
 
 def _group(session: nox.Session, package: Package, group: str) -> list[str]:
     """Return the PEP 735 dependency group of a package, includes expanded."""
-    entries = package.groups.get(group, [])
+    entries = package.groups.get(canonicalize_name(group), [])
     result: list[str] = []
     for entry in entries:
         if isinstance(entry, str):
@@ -116,33 +119,22 @@ def _group(session: nox.Session, package: Package, group: str) -> list[str]:
             session.error(
                 f"{package.rel}/pyproject.toml: unsupported entry {entry!r} in"
                 f" [dependency-groups] {group}; use requirement strings or"
-                " {include-group = '...'}."
+                " {include-group = '...'}"
             )
     return result
 
 
-def _install_args(
-    session: nox.Session,
-    roots: Iterable[Package],
-    groups: Sequence[str] = (),
-    extra: Sequence[str] = (),
-) -> list[str]:
-    """Build one installer command line for ``roots`` and everything they need.
+def _resolve(
+    session: nox.Session, requirements: Iterable[tuple[str, bool]]
+) -> tuple[dict[str, set[str]], list[str]]:
+    """Split requirements into local packages (with extras) and external ones.
 
-    Local packages (the roots, their local dependencies transitively, and any
-    local package named in a dependency group) are installed editable from
-    their folders; every other requirement goes to the index as written.
+    Each requirement comes with a flag: True if it was asked for directly,
+    False if it comes from a local package's own metadata, which the
+    installer reads itself once that package is on its command line. Local
+    packages are followed transitively, through the extras asked for too.
     """
-    # Each entry: a requirement string, and whether it was asked for here
-    # (True) or comes from a local package's own metadata (False), which the
-    # installer reads itself once that package is on the command line.
-    queue: list[tuple[str, bool]] = []
-    for package in roots:
-        queue.append((package.name, True))
-        for group in groups:
-            queue += [(raw, True) for raw in _group(session, package, group)]
-    queue += [(raw, True) for raw in extra]
-
+    queue = list(requirements)
     local: dict[str, set[str]] = {}
     external: list[str] = []
     while queue:
@@ -157,7 +149,7 @@ def _install_args(
             session.error(
                 f"The requirement {raw!r} names a vial package that has no folder"
                 " in this repository; add the package under extensions/ or fix the"
-                " requirement (vial packages are never installed from an index)."
+                " requirement (vial packages are never installed from an index)"
             )
         package = PACKAGES[name]
         extras = {canonicalize_name(extra) for extra in requirement.extras}
@@ -168,11 +160,32 @@ def _install_args(
             if extra_name not in package.optional:
                 session.error(
                     f"The requirement {raw!r} asks for the extra {extra_name!r},"
-                    f" which {package.rel}/pyproject.toml does not define."
+                    f" which {package.rel}/pyproject.toml does not define"
                 )
             queue += [(dep, False) for dep in package.optional[extra_name]]
         local[name] |= extras
+    return local, external
 
+
+def _install_args(
+    session: nox.Session,
+    roots: Iterable[Package],
+    groups: Sequence[str] = (),
+    extra: Sequence[str] = (),
+) -> list[str]:
+    """Build one installer command line for ``roots`` and everything they need.
+
+    Local packages (the roots, their local dependencies transitively, and any
+    local package named in a dependency group) are installed editable from
+    their folders; every other requirement goes to the index as written.
+    """
+    asked: list[str] = []
+    for package in roots:
+        asked.append(package.name)
+        for group in groups:
+            asked += _group(session, package, group)
+    asked += extra
+    local, external = _resolve(session, [(raw, True) for raw in asked])
     args: list[str] = []
     for name, extras in local.items():
         args += ["-e", f"{PACKAGES[name].path}{_extras_suffix(extras)}"]
@@ -288,25 +301,6 @@ def _venv_python(env: Path) -> Path:
     return env / ("Scripts" if os.name == "nt" else "bin") / "python"
 
 
-def _local_closure(package: Package) -> dict[str, set[str]]:
-    """Return the local packages ``package`` declares, transitively, with extras."""
-    closure: dict[str, set[str]] = {}
-    queue = list(package.dependencies)
-    while queue:
-        requirement = Requirement(queue.pop(0))
-        name = canonicalize_name(requirement.name)
-        if not _is_vial_name(name) or name not in PACKAGES:
-            continue
-        extras = {canonicalize_name(extra) for extra in requirement.extras}
-        if name not in closure:
-            closure[name] = set()
-            queue += PACKAGES[name].dependencies
-        for extra_name in extras - closure[name]:
-            queue += PACKAGES[name].optional.get(extra_name, ())
-        closure[name] |= extras
-    return closure
-
-
 @nox.session
 def build(session: nox.Session) -> None:
     """Build every package's wheel and sdist, then install each wheel alone."""
@@ -328,7 +322,7 @@ def build(session: nox.Session) -> None:
         stem = f"{package.name.replace('-', '_')}-{package.version}"
         found = sorted(dist.glob(stem + pattern))
         if len(found) != 1:
-            session.error(f"Expected one {stem}{pattern} in {dist}, found {found}.")
+            session.error(f"Expected one {stem}{pattern} in {dist}, found {found}")
         return found[0]
 
     session_python = _venv_python(Path(session.virtualenv.location))
@@ -338,7 +332,8 @@ def build(session: nox.Session) -> None:
         # The local dependencies are named as wheel files, not left to
         # --find-links: an index could offer an unrelated "vial" that wins.
         local = []
-        for name, extras in _local_closure(package).items():
+        declared = [(dep, False) for dep in package.dependencies]
+        for name, extras in _resolve(session, declared)[0].items():
             uri = artifact(PACKAGES[name], "-*.whl").as_uri()
             local.append(f"{name}{_extras_suffix(extras)} @ {uri}")
         env = tmp / "envs" / package.slug
@@ -393,8 +388,12 @@ def _vial_cli_works(session: nox.Session) -> bool:
 def bench(session: nox.Session) -> None:
     """Run the benchmarks: python benchmarks/run.py {posargs}."""
     if not BENCH_SCRIPT.is_file():
-        session.error("benchmarks/run.py does not exist yet; nothing to run.")
-    session.install(*_install_args(session, [PACKAGES["vial"]]))
+        session.error("benchmarks/run.py does not exist yet; nothing to run")
+    # run.py builds one venv per framework under benchmarks/.venvs (vial from
+    # core/, the others pinned by benchmarks/requirements/constraints.txt), so
+    # this venv needs only uv to build them fast and matplotlib for the chart.
+    # `nox -s bench -- --quick` is the smoke run; `-- --help` lists options.
+    session.install("uv", "matplotlib")
     session.chdir(ROOT)
     session.run("python", str(BENCH_SCRIPT), *session.posargs)
 
