@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from vial import Vial
 from vial.config import Config
 from vial.config import ConfigAttribute
 
@@ -349,3 +350,35 @@ def test_is_a_dict() -> None:
     config.update(A=1)
     assert dict(config) == {"A": 1}
     assert isinstance(config, dict)
+
+
+def test_app_config_is_config(app: Vial) -> None:
+    assert isinstance(app.config, Config)
+    assert app.config.root_path == app.root_path
+
+
+def test_app_config_attributes(app: Vial) -> None:
+    app.testing = False
+    assert app.config["TESTING"] is False
+    app.config["TESTING"] = True
+    assert app.testing is True
+
+    app.secret_key = "s3cret"
+    assert app.config["SECRET_KEY"] == "s3cret"
+
+    app.config["PERMANENT_SESSION_LIFETIME"] = 120
+    assert app.permanent_session_lifetime == timedelta(minutes=2)
+    app.permanent_session_lifetime = timedelta(hours=1)
+    assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(hours=1)
+
+
+def test_app_config_from_pyfile_relative_to_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "settings.py").write_text("TEST_KEY = 'foo'\nSECRET_KEY = 'config'\n")
+    app = Vial("configapp", root_path=str(tmp_path))
+    # The working directory does not matter, only the app's root path.
+    monkeypatch.chdir("/")
+    app.config.from_pyfile("settings.py")
+    _assert_common(app.config)
+    assert app.secret_key == "config"
