@@ -18,6 +18,13 @@ from .frameworks import Framework
 VENVS_DIR = BENCH_DIR / ".venvs"
 _STAMP = "bench-stamp.json"
 
+# The base interpreter, not the venv it may run in: nox's venv and a plain
+# venv of the same Python share the framework venvs instead of rebuilding them.
+_IDENTITY_SCRIPT = (
+    "import sys; print(sys.version);"
+    " print(getattr(sys, '_base_executable', sys.executable))"
+)
+
 _VERSIONS_SCRIPT = """
 import importlib.metadata as m, json, sys
 out = {}
@@ -43,7 +50,7 @@ def _uv() -> list[str] | None:
 
 def _python_identity(python: str) -> str:
     out = subprocess.run(
-        [python, "-c", "import sys; print(sys.version); print(sys.executable)"],
+        [python, "-c", _IDENTITY_SCRIPT],
         check=True,
         capture_output=True,
         text=True,
