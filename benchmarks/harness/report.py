@@ -284,6 +284,18 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
                     ]
                 )
             )
+        ceilings = [
+            f"{ratio:.2f}x on {name}"
+            for name, cells in summary["e2e"].items()
+            if (ratio := _ratio(_get(cells, "raw"), _get(cells, "flask"), True))
+        ]
+        if ceilings:
+            lines += [
+                "",
+                "Ceiling: raw WSGI / Flask on this server is "
+                + ", ".join(ceilings)
+                + "; no framework can gain more than that end to end here.",
+            ]
         lines.append("")
     lines += [
         "## Import time and worker memory (lower is better)",

@@ -1,0 +1,66 @@
+"""The in-process worker calls apps like a server and refuses wrong answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pytest
+from scenarios import raw_app
+from scenarios.loader import load
+from scenarios.spec import SCENARIOS_BY_NAME
+from scenarios.spec import ValidationError
+from scenarios.worker import build_environ
+from scenarios.worker import Caller
+from scenarios.worker import validate
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIEnvironment
+
+
+def test_environ_is_a_plain_get_of_the_scenario_path() -> None:
+    environ = build_environ(SCENARIOS_BY_NAME["json"])
+    assert environ["REQUEST_METHOD"] == "GET"
+    assert environ["PATH_INFO"] == "/user/42/post/hello-world"
+    assert environ["wsgi.url_scheme"] == "http"
+
+
+@pytest.mark.parametrize("name", ["hello", "json", "not_found"])
+def test_raw_apps_pass_validation(name: str) -> None:
+    scenario = SCENARIOS_BY_NAME[name]
+    app = load("raw", name)
+    caller = Caller(app, build_environ(scenario), scenario.cookie_round_trip)
+    validate(caller, scenario)
+    caller.loop(3)
+
+
+def test_a_wrong_body_fails_validation() -> None:
+    scenario = SCENARIOS_BY_NAME["json"]
+    # The hello app answers 404 for the JSON path.
+    caller = Caller(raw_app.hello(), build_environ(scenario), False)
+    with pytest.raises(ValidationError, match="Expected status 200, got 404"):
+        validate(caller, scenario)
+
+
+def test_a_session_that_does_not_round_trip_fails_validation() -> None:
+    def forgetful(
+        environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        start_response("200 OK", [("Set-Cookie", "s=1; HttpOnly")])
+        return [b"1"]
+
+    scenario = SCENARIOS_BY_NAME["session"]
+    caller = Caller(forgetful, build_environ(scenario), True)
+    with pytest.raises(ValidationError, match="cookie round trip"):
+        validate(caller, scenario)
+    assert caller.environ["HTTP_COOKIE"] == "s=1"
+
+
+def test_scenarios_a_framework_lacks_are_not_applicable() -> None:
+    assert load("raw", "session") is None
+
+
+def test_unknown_framework_is_refused() -> None:
+    with pytest.raises(ValueError, match="Unknown framework 'django'"):
+        load("django", "hello")
