@@ -1,0 +1,35 @@
+"""Session authentication for vial apps, with the Flask-Login 0.6 API."""
+
+from .config import COOKIE_DURATION as COOKIE_DURATION
+from .config import COOKIE_NAME as COOKIE_NAME
+from .config import LOGIN_MESSAGE as LOGIN_MESSAGE
+from .config import LOGIN_MESSAGE_CATEGORY as LOGIN_MESSAGE_CATEGORY
+from .config import REFRESH_MESSAGE as REFRESH_MESSAGE
+from .config import REFRESH_MESSAGE_CATEGORY as REFRESH_MESSAGE_CATEGORY
+from .login_manager import LoginManager as LoginManager
+from .mixins import AnonymousUserMixin as AnonymousUserMixin
+from .mixins import UserMixin as UserMixin
+from .redirects import get_next_url as get_next_url
+from .redirects import is_safe_next_url as is_safe_next_url
+from .signals import session_protected as session_protected
+from .signals import user_accessed as user_accessed
+from .signals import user_loaded_from_cookie as user_loaded_from_cookie
+from .signals import user_loaded_from_request as user_loaded_from_request
+from .signals import user_logged_in as user_logged_in
+from .signals import user_logged_out as user_logged_out
+from .signals import user_login_confirmed as user_login_confirmed
+from .signals import user_needs_refresh as user_needs_refresh
+from .signals import user_unauthorized as user_unauthorized
+from .test_client import VialLoginClient as VialLoginClient
+from .utils import confirm_login as confirm_login
+from .utils import current_user as current_user
+from .utils import decode_cookie as decode_cookie
+from .utils import encode_cookie as encode_cookie
+from .utils import fresh_login_required as fresh_login_required
+from .utils import login_fresh as login_fresh
+from .utils import login_remembered as login_remembered
+from .utils import login_required as login_required
+from .utils import login_url as login_url
+from .utils import login_user as login_user
+from .utils import logout_user as logout_user
+from .utils import set_login_view as set_login_view

@@ -1,0 +1,153 @@
+"""The remember-me cookie: signed, salted and expiring.
+
+The cookie holds the user's id as ``get_id()`` returns it, and the lifetime
+chosen at login, signed with the app's ``SECRET_KEY`` (and accepted under
+any of ``SECRET_KEY_FALLBACKS``) through itsdangerous with a salt of its
+own, so no other signed value of the app can pass for it. The signature
+carries the time of signing and the cookie is refused once it is older than
+its lifetime, whatever the browser does with the cookie's expiry date.
+
+A stolen cookie stays valid until it expires, unless the id it carries
+stops loading a user: return an id from ``get_id()`` that changes when the
+password changes, and a password change ends every remembered login.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import typing as t
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+
+from itsdangerous import BadSignature
+from itsdangerous import URLSafeTimedSerializer
+from vial import current_app
+
+from .config import COOKIE_DURATION
+
+if t.TYPE_CHECKING:
+    from vial import Response
+    from vial import Vial
+
+#: Keeps remember-me cookies from being accepted as any other signed value.
+_SALT = "vial-login.remember-cookie"
+
+
+def _serializer(app: Vial, key: str | bytes | None) -> URLSafeTimedSerializer:
+    if key is None:
+        key = app.config.get("SECRET_KEY")
+        if not key:
+            raise RuntimeError(
+                "No SECRET_KEY is set; set app.config['SECRET_KEY'] to a long"
+                " random value to use remember-me cookies."
+            )
+        # itsdangerous signs with the last key and accepts all of them.
+        keys = [*(app.config.get("SECRET_KEY_FALLBACKS") or ()), key]
+    else:
+        keys = [key]
+    return URLSafeTimedSerializer(
+        keys, salt=_SALT, signer_kwargs={"digest_method": hashlib.sha256}
+    )
+
+
+def cookie_duration(value: t.Any) -> timedelta:
+    """Return a ``REMEMBER_COOKIE_DURATION`` value (seconds or timedelta) as timedelta.
+
+    :raises TypeError: The value is neither.
+    """
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    raise TypeError(
+        "REMEMBER_COOKIE_DURATION must be a datetime.timedelta or a number of"
+        f" seconds, not {type(value).__name__}."
+    )
+
+
+def _default_seconds(app: Vial) -> float:
+    duration = app.config.get("REMEMBER_COOKIE_DURATION", COOKIE_DURATION)
+    return cookie_duration(duration).total_seconds()
+
+
+def encode_cookie(
+    payload: str, key: str | bytes | None = None, max_age: float | None = None
+) -> str:
+    """Sign ``payload`` (a user id) into a remember-me cookie value.
+
+    :param payload: The value to carry, usually the user's ``get_id()``.
+    :param key: The signing key; the app's ``SECRET_KEY`` by default.
+    :param max_age: Seconds the cookie stays valid; ``REMEMBER_COOKIE_DURATION``
+        by default.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if max_age is None:
+        max_age = _default_seconds(app)
+    return _serializer(app, key).dumps([str(payload), int(max_age)])
+
+
+def _load_cookie(cookie: str, key: str | bytes | None) -> tuple[str, int] | None:
+    """Return the user id and lifetime a valid cookie carries, else None."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    serializer = _serializer(app, key)
+    try:
+        data = serializer.loads(cookie)
+        if (
+            not isinstance(data, list)
+            or len(data) != 2
+            or not isinstance(data[0], str)
+            or isinstance(data[1], bool)
+            or not isinstance(data[1], int)
+        ):
+            return None
+        # Check the signature's age against the lifetime signed with it.
+        serializer.loads(cookie, max_age=data[1])
+    except BadSignature:  # also raised for expired and malformed cookies
+        return None
+    return data[0], data[1]
+
+
+def decode_cookie(cookie: str, key: str | bytes | None = None) -> str | None:
+    """Return the user id a remember-me cookie carries, or ``None``.
+
+    ``None`` when the cookie was not signed with the app's key for this
+    purpose, was changed, or is older than the lifetime it was made with.
+    """
+    loaded = _load_cookie(cookie, key)
+    return None if loaded is None else loaded[0]
+
+
+def set_cookie(response: Response, user_id: str, seconds: float | None) -> None:
+    """Set the remember-me cookie for ``user_id`` on ``response``.
+
+    :param seconds: The lifetime chosen at login, or None for the configured one.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
+    if seconds is None:
+        seconds = _default_seconds(app)
+    response.set_cookie(
+        config["REMEMBER_COOKIE_NAME"],
+        value=encode_cookie(user_id, max_age=seconds),
+        max_age=int(seconds),
+        expires=datetime.now(timezone.utc) + timedelta(seconds=seconds),
+        domain=config["REMEMBER_COOKIE_DOMAIN"],
+        path=config["REMEMBER_COOKIE_PATH"],
+        secure=config["REMEMBER_COOKIE_SECURE"],
+        httponly=config["REMEMBER_COOKIE_HTTPONLY"],
+        samesite=config["REMEMBER_COOKIE_SAMESITE"],
+    )
+
+
+def clear_cookie(response: Response) -> None:
+    """Delete the remember-me cookie on ``response``."""
+    config = current_app.config
+    response.delete_cookie(
+        config["REMEMBER_COOKIE_NAME"],
+        domain=config["REMEMBER_COOKIE_DOMAIN"],
+        path=config["REMEMBER_COOKIE_PATH"],
+        secure=config["REMEMBER_COOKIE_SECURE"],
+        httponly=config["REMEMBER_COOKIE_HTTPONLY"],
+        samesite=config["REMEMBER_COOKIE_SAMESITE"],
+    )

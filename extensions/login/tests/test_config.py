@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from vial import Vial
+
+from vial_login import LoginManager
+from vial_login.config import config_table
+from vial_login.config import set_defaults
+from vial_login.config import SETTINGS
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def test_defaults() -> None:
+    app = Vial("defaults")
+    set_defaults(app)
+    assert app.config["REMEMBER_COOKIE_NAME"] == "remember_token"
+    assert app.config["REMEMBER_COOKIE_DURATION"] == timedelta(days=365)
+    assert app.config["REMEMBER_COOKIE_DOMAIN"] is None
+    assert app.config["REMEMBER_COOKIE_PATH"] == "/"
+    assert app.config["REMEMBER_COOKIE_SECURE"] is False
+    assert app.config["REMEMBER_COOKIE_HTTPONLY"] is True
+    assert app.config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"] is False
+    assert app.config["USE_SESSION_FOR_NEXT"] is False
+    assert app.config["LOGIN_DISABLED"] is False
+    assert app.config["LOGIN_PRESERVED_SESSION_KEYS"] == ["_flashes", "next"]
+    # These fall back to the manager's attributes, so they stay unset.
+    assert "SESSION_PROTECTION" not in app.config
+    assert "FORCE_HOST_FOR_REDIRECTS" not in app.config
+
+
+def test_app_values_win(app: Vial) -> None:
+    other = Vial("other")
+    other.config["REMEMBER_COOKIE_SAMESITE"] = "Strict"
+    LoginManager(other)
+    assert other.config["REMEMBER_COOKIE_SAMESITE"] == "Strict"
+
+
+def test_defaults_are_not_shared_between_apps() -> None:
+    first, second = Vial("first"), Vial("second")
+    set_defaults(first)
+    set_defaults(second)
+    first.config["LOGIN_PRESERVED_SESSION_KEYS"].append("cart")
+    assert second.config["LOGIN_PRESERVED_SESSION_KEYS"] == ["_flashes", "next"]
+
+
+def test_every_setting_is_documented() -> None:
+    for setting in SETTINGS:
+        assert setting.doc.endswith("."), setting.name
+
+
+def test_readme_table_matches_the_code() -> None:
+    assert config_table() in README.read_text(encoding="utf-8"), (
+        "README.md's configuration table is out of date; paste the output of"
+        " vial_login.config.config_table() into it."
+    )

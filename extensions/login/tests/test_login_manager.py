@@ -1,0 +1,309 @@
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+from support import body
+from support import User
+from support import users
+from vial import render_template_string
+from vial import Vial
+from vial.testing import VialClient
+
+from vial_login import login_required
+from vial_login import login_user
+from vial_login import LoginManager
+
+
+def _login(client: VialClient, name: str = "alice", remember: bool = False) -> None:
+    response = client.post(
+        "/login",
+        data={
+            "name": name,
+            "password": f"{name} password",
+            "remember": "yes" if remember else "no",
+        },
+    )
+    assert response.status_code == 302
+
+
+def _flashes(client: VialClient, path: str = "/login") -> list[list[str]]:
+    return t.cast("list[list[str]]", body(client.get(path))["flashes"])
+
+
+def test_init_app_registers_the_manager(app: Vial) -> None:
+    manager = app.extensions["login"]
+    assert isinstance(manager, LoginManager)
+    assert app.login_manager is manager  # type: ignore[attr-defined]
+    assert app.config["REMEMBER_COOKIE_NAME"] == "remember_token"
+
+
+def test_second_init_app_is_an_error(app: Vial) -> None:
+    with pytest.raises(RuntimeError, match="already set up on this app"):
+        app.extensions["login"].init_app(app)
+    with pytest.raises(RuntimeError, match="already set up on this app"):
+        LoginManager(app)
+
+
+def test_one_manager_serves_several_apps() -> None:
+    manager = LoginManager()
+    store = {"7": User(7, "dora", "pw")}
+    manager.user_loader(lambda user_id: store.get(user_id.partition(":")[0]))
+    first, second = Vial("first"), Vial("second")
+    for app in (first, second):
+        app.config["SECRET_KEY"] = f"key of {app.name}"
+
+        @app.route("/who")
+        def who() -> str:
+            return "ok"
+
+    second.config["REMEMBER_COOKIE_NAME"] = "keep_me"
+    manager.init_app(first)
+    manager.init_app(second)
+    assert first.extensions["login"] is second.extensions["login"] is manager
+    assert first.config["REMEMBER_COOKIE_NAME"] == "remember_token"
+    assert second.config["REMEMBER_COOKIE_NAME"] == "keep_me"
+    assert not hasattr(manager, "app")
+
+
+def test_unauthorized_redirects_with_next_and_message(
+    app: Vial, client: VialClient
+) -> None:
+    response = client.get("/protected?page=2")
+    assert response.status_code == 302
+    assert response.location == "/login?next=%2Fprotected%3Fpage%3D2"
+    assert _flashes(client) == [["message", "Please log in to access this page."]]
+
+
+def test_login_message_settings(app: Vial, client: VialClient) -> None:
+    manager: LoginManager = app.extensions["login"]
+    manager.login_message = "Sign in first."
+    manager.login_message_category = "info"
+    manager.localize_callback = str.upper
+    client.get("/protected")
+    assert _flashes(client) == [["info", "SIGN IN FIRST."]]
+    manager.login_message = None
+    client.get("/protected")
+    assert _flashes(client) == []
+
+
+def test_unauthorized_without_login_view_is_401(app: Vial, client: VialClient) -> None:
+    app.login_manager.login_view = None  # type: ignore[attr-defined]
+    assert client.get("/protected").status_code == 401
+
+
+def test_blueprint_login_view(app: Vial, client: VialClient) -> None:
+    response = client.get("/admin/")
+    assert response.location == "/admin/login?next=%2Fadmin%2F"
+    assert client.get("/protected").location == "/login?next=%2Fprotected"
+
+
+def test_unauthorized_handler(app: Vial, client: VialClient) -> None:
+    manager: LoginManager = app.extensions["login"]
+
+    @manager.unauthorized_handler
+    def handler() -> tuple[str, int]:
+        return "go away", 403
+
+    response = client.get("/protected")
+    assert response.status_code == 403
+    assert response.get_data(as_text=True) == "go away"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Accept": "application/json"},
+        {"Accept": "application/json, text/html;q=0.5"},
+    ],
+)
+def test_json_client_gets_401_json(
+    app: Vial, client: VialClient, headers: dict[str, str]
+) -> None:
+    response = client.get("/protected", headers=headers)
+    assert response.status_code == 401
+    assert body(response) == {
+        "error": "Please log in to access this page.",
+        "login_url": "/login?next=%2Fprotected",
+    }
+    assert _flashes(client) == []
+
+
+def test_json_body_gets_401_json(app: Vial, client: VialClient) -> None:
+    response = client.post("/protected", json={"x": 1})
+    assert response.status_code == 401
+    assert body(response)["login_url"] == "/login?next=%2Fprotected"
+
+
+@pytest.mark.parametrize(
+    "accept",
+    ["*/*", "text/html,application/xhtml+xml,*/*;q=0.8", "text/html, application/json"],
+)
+def test_browser_gets_a_redirect(app: Vial, client: VialClient, accept: str) -> None:
+    response = client.get("/protected", headers={"Accept": accept})
+    assert response.status_code == 302
+
+
+def test_json_client_without_login_view(app: Vial, client: VialClient) -> None:
+    app.login_manager.login_view = None  # type: ignore[attr-defined]
+    response = client.get("/protected", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+    assert body(response) == {
+        "error": "Please log in to access this page.",
+        "login_url": None,
+    }
+
+
+def test_use_session_for_next(app: Vial, client: VialClient) -> None:
+    app.config["USE_SESSION_FOR_NEXT"] = True
+    response = client.get("/protected?page=2")
+    assert response.location == "/login"
+    with client.session_transaction() as sess:
+        assert sess["next"] == "/protected?page=2"
+    response = client.post(
+        "/login", data={"name": "alice", "password": "alice password"}
+    )
+    assert response.location == "/protected?page=2"
+    with client.session_transaction() as sess:
+        assert "next" not in sess
+
+
+def test_needs_refresh(app: Vial, client: VialClient) -> None:
+    _login(client)
+    with client.session_transaction() as sess:
+        sess["_fresh"] = False
+    response = client.get("/fresh")
+    assert response.location == "/reauth?next=%2Ffresh"
+    assert _flashes(client, "/reauth") == [
+        ["message", "Please reauthenticate to access this page."]
+    ]
+    response = client.get("/fresh", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+    assert body(response) == {
+        "error": "Please reauthenticate to access this page.",
+        "login_url": "/reauth?next=%2Ffresh",
+    }
+    manager: LoginManager = app.extensions["login"]
+    manager.refresh_view = None
+    assert client.get("/fresh").status_code == 401
+
+    @manager.needs_refresh_handler
+    def handler() -> str:
+        return "type your password again"
+
+    assert client.get("/fresh").get_data(as_text=True) == "type your password again"
+
+
+def test_request_loader(app: Vial, client: VialClient) -> None:
+    manager: LoginManager = app.extensions["login"]
+    bob = users(app).by_name("bob")
+
+    @manager.request_loader
+    def from_api_key(request: t.Any) -> User | None:
+        return bob if request.headers.get("X-Api-Key") == "bob-key" else None
+
+    assert manager.request_callback is from_api_key
+    response = client.get("/protected", headers={"X-Api-Key": "bob-key"})
+    assert response.get_data(as_text=True) == "hello bob"
+    assert client.get("/protected", headers={"X-Api-Key": "wrong"}).status_code == 302
+    # The request loader does not log the client in for later requests.
+    assert client.get("/protected").status_code == 302
+
+
+def test_missing_loaders_is_a_clear_error() -> None:
+    app = Vial("no_loader")
+    app.config["SECRET_KEY"] = "k"
+    LoginManager(app)
+    with (
+        app.test_request_context(),
+        pytest.raises(RuntimeError, match=r"@login_manager\.user_loader"),
+    ):
+        login_required(lambda: "x")()
+
+
+def test_stale_session_id_gives_the_anonymous_user(
+    app: Vial, client: VialClient
+) -> None:
+    _login(client)
+    with client.session_transaction() as sess:
+        sess["_user_id"] = "1:not-the-current-token"
+    assert body(client.get("/me"))["authenticated"] is False
+
+
+def test_session_protection_basic(app: Vial, client: VialClient) -> None:
+    _login(client)
+    stolen = client.get_cookie("session")
+    assert stolen is not None
+    thief = app.test_client()
+    thief.environ_base["HTTP_USER_AGENT"] = "ThiefBrowser/1.0"
+    thief.set_cookie("session", stolen.value)
+    # Still logged in, but not fresh: sensitive views ask for the password.
+    assert thief.get("/protected").status_code == 200
+    assert thief.get("/fresh").location == "/reauth?next=%2Ffresh"
+    assert client.get("/fresh").status_code == 200
+
+
+@pytest.mark.parametrize("configured", ["attribute", "config"])
+def test_session_protection_strong(
+    app: Vial, client: VialClient, configured: str
+) -> None:
+    if configured == "attribute":
+        app.login_manager.session_protection = "strong"  # type: ignore[attr-defined]
+    else:
+        app.config["SESSION_PROTECTION"] = "strong"
+    _login(client, remember=True)
+    stolen = client.get_cookie("session")
+    assert stolen is not None
+    thief = app.test_client()
+    thief.environ_base["HTTP_USER_AGENT"] = "ThiefBrowser/1.0"
+    thief.set_cookie("session", stolen.value)
+    thief.set_cookie("remember_token", client.get_cookie("remember_token").value)  # type: ignore[union-attr]
+    response = thief.get("/protected")
+    assert response.status_code == 302
+    # The session was emptied and the remember-me cookie deleted.
+    assert thief.get_cookie("remember_token") is None
+    assert body(thief.get("/me"))["authenticated"] is False
+    assert client.get("/protected").status_code == 200
+
+
+def test_session_protection_disabled(app: Vial, client: VialClient) -> None:
+    app.config["SESSION_PROTECTION"] = None
+    _login(client)
+    thief = app.test_client()
+    thief.environ_base["HTTP_USER_AGENT"] = "ThiefBrowser/1.0"
+    thief.set_cookie("session", client.get_cookie("session").value)  # type: ignore[union-attr]
+    assert thief.get("/fresh").status_code == 200
+
+
+def test_id_attribute(app: Vial) -> None:
+    manager: LoginManager = app.extensions["login"]
+    manager.id_attribute = "get_auth_token"
+
+    class TokenUser(User):
+        def get_auth_token(self) -> str:
+            return f"token-{self.id}"
+
+    with app.test_request_context():
+        login_user(TokenUser(5, "eve", "pw"))
+        from vial import session
+
+        assert session["_user_id"] == "token-5"
+
+
+def test_context_processor_exposes_current_user(app: Vial, client: VialClient) -> None:
+    @app.route("/template")
+    def template() -> str:
+        return render_template_string(
+            "{{ current_user.is_authenticated }} {{ current_user.name }}"
+        )
+
+    assert client.get("/template").get_data(as_text=True) == "False "
+    _login(client)
+    assert client.get("/template").get_data(as_text=True) == "True alice"
+
+
+def test_context_processor_can_be_left_out() -> None:
+    app = Vial("no_processor")
+    LoginManager(app, add_context_processor=False)
+    with app.test_request_context():
+        assert render_template_string("{{ current_user is defined }}") == "False"

@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+
+import pytest
+from itsdangerous import TimestampSigner
+from itsdangerous import URLSafeTimedSerializer
+from support import body
+from support import users
+from vial import Vial
+from vial.testing import VialClient
+from werkzeug.http import parse_cookie
+from werkzeug.test import TestResponse
+
+from vial_login import decode_cookie
+from vial_login import encode_cookie
+from vial_login.remember import cookie_duration
+
+
+def _login(
+    client: VialClient, name: str = "alice", remember: bool = True
+) -> TestResponse:
+    response = client.post(
+        "/login",
+        data={
+            "name": name,
+            "password": f"{name} password",
+            "remember": "yes" if remember else "no",
+        },
+    )
+    assert response.status_code == 302
+    return response
+
+
+def _set_cookie_header(response: TestResponse, name: str) -> str:
+    headers = [
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{name}=")
+    ]
+    assert len(headers) == 1, headers
+    return headers[0]
+
+
+def _remember_only_client(app: Vial, client: VialClient) -> VialClient:
+    """A new browser session holding only the remember-me cookie of ``client``."""
+    cookie = client.get_cookie("remember_token")
+    assert cookie is not None
+    fresh_browser = app.test_client()
+    fresh_browser.set_cookie("remember_token", cookie.value)
+    return fresh_browser
+
+
+def test_remember_cookie_attributes(app: Vial, client: VialClient) -> None:
+    response = _login(client)
+    header = _set_cookie_header(response, "remember_token")
+    assert "HttpOnly" in header
+    assert "SameSite=Lax" in header
+    assert "Path=/" in header
+    assert "Secure" not in header
+    assert "Domain" not in header
+    expires = response.headers.getlist("Set-Cookie")
+    cookie = client.get_cookie("remember_token")
+    assert cookie is not None
+    assert cookie.expires is not None
+    expected = datetime.now(timezone.utc) + timedelta(days=365)
+    assert abs((cookie.expires - expected).total_seconds()) < 60, expires
+
+
+def test_remember_cookie_config(app: Vial, client: VialClient) -> None:
+    app.config.update(
+        REMEMBER_COOKIE_NAME="keep",
+        REMEMBER_COOKIE_DURATION=3600,
+        REMEMBER_COOKIE_DOMAIN="example.test",
+        REMEMBER_COOKIE_PATH="/app",
+        REMEMBER_COOKIE_SECURE=True,
+        REMEMBER_COOKIE_HTTPONLY=False,
+        REMEMBER_COOKIE_SAMESITE="Strict",
+    )
+    header = _set_cookie_header(_login(client), "keep")
+    assert "Domain=example.test" in header
+    assert "Path=/app" in header
+    assert "Secure" in header
+    assert "HttpOnly" not in header
+    assert "SameSite=Strict" in header
+    assert "Max-Age=3600" in header
+
+
+def test_no_remember_cookie_without_remember(app: Vial, client: VialClient) -> None:
+    response = _login(client, remember=False)
+    assert not any(
+        h.startswith("remember_token=") for h in response.headers.getlist("Set-Cookie")
+    )
+
+
+def test_remember_cookie_logs_in_a_new_session(app: Vial, client: VialClient) -> None:
+    _login(client)
+    browser = _remember_only_client(app, client)
+    me = body(browser.get("/me"))
+    assert me is not None
+    assert me["authenticated"] is True
+    assert me["fresh"] is False
+    assert me["remembered"] is True
+    assert browser.get("/protected").get_data(as_text=True) == "hello alice"
+    # A remembered login is not fresh: sensitive views ask for the password.
+    assert browser.get("/fresh").location == "/reauth?next=%2Ffresh"
+
+
+def test_tampered_cookie_is_refused_and_deleted(app: Vial, client: VialClient) -> None:
+    _login(client)
+    value = client.get_cookie("remember_token").value  # type: ignore[union-attr]
+    _, _, signature = value.partition(".")
+    bob = users(app).by_name("bob")
+    assert bob is not None
+    forged_payload = URLSafeTimedSerializer("x").dump_payload([bob.get_id(), 3600])
+    for forged in (
+        forged_payload.decode() + "." + signature,  # another user's id
+        value[:-2] + ("AA" if not value.endswith("AA") else "BB"),  # flipped bits
+        "garbage",
+        "",
+    ):
+        browser = app.test_client()
+        browser.set_cookie("remember_token", forged)
+        response = browser.get("/protected")
+        assert response.status_code == 302, forged
+        assert browser.get_cookie("remember_token") is None, forged
+
+
+def test_cookie_signed_with_another_key_or_salt_is_refused(
+    app: Vial, client: VialClient
+) -> None:
+    alice = users(app).by_name("alice")
+    assert alice is not None
+    with app.test_request_context():
+        other_key = encode_cookie(alice.get_id(), key="another secret")
+        assert decode_cookie(other_key) is None
+        assert decode_cookie(other_key, key="another secret") == alice.get_id()
+        # Same key, no salt: how any other signed value of the app looks.
+        unsalted = URLSafeTimedSerializer("test secret key").dumps([alice.get_id(), 60])
+        assert decode_cookie(unsalted) is None
+
+
+def test_secret_key_fallbacks_keep_cookies_valid(app: Vial) -> None:
+    alice = users(app).by_name("alice")
+    assert alice is not None
+    with app.test_request_context():
+        cookie = encode_cookie(alice.get_id())
+    app.config["SECRET_KEY"] = "rotated key"
+    with app.test_request_context():
+        assert decode_cookie(cookie) is None
+    app.config["SECRET_KEY_FALLBACKS"] = ["test secret key"]
+    with app.test_request_context():
+        assert decode_cookie(cookie) == alice.get_id()
+
+
+def test_password_change_invalidates_remember_cookies(
+    app: Vial, client: VialClient
+) -> None:
+    _login(client)
+    stolen = client.get_cookie("remember_token")
+    assert stolen is not None
+    attacker = app.test_client()
+    attacker.set_cookie("remember_token", stolen.value)
+    assert attacker.get("/protected").status_code == 200
+    alice = users(app).by_name("alice")
+    assert alice is not None
+    alice.set_password("a brand new password")
+    # The stolen cookie is replayed after the password change: refused.
+    replay = app.test_client()
+    replay.set_cookie("remember_token", stolen.value)
+    assert replay.get("/protected").status_code == 302
+    assert replay.get_cookie("remember_token") is None
+    # The attacker's session from before the change is stale as well.
+    assert attacker.get("/protected").status_code == 302
+    assert client.get("/protected").status_code == 302
+
+
+def test_expired_cookie_is_refused(
+    app: Vial, client: VialClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(hours=1)
+    signed_at = int(time.time()) - 3601
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: signed_at)
+    _login(client)
+    monkeypatch.undo()
+    browser = _remember_only_client(app, client)
+    assert browser.get("/protected").status_code == 302
+
+
+def test_login_duration_is_signed_into_the_cookie(
+    app: Vial, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = users(app).by_name("alice")
+    assert alice is not None
+    with app.test_request_context():
+        short = encode_cookie(alice.get_id(), max_age=60)
+        assert decode_cookie(short) == alice.get_id()
+    later = int(time.time()) + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    with app.test_request_context():
+        assert decode_cookie(short) is None
+        # A cookie with the app's one-year default is still fine then.
+        assert decode_cookie(encode_cookie(alice.get_id())) == alice.get_id()
+
+
+def test_login_user_duration_sets_expiry(app: Vial) -> None:
+    from vial_login import login_user
+
+    alice = users(app).by_name("alice")
+
+    @app.route("/short")
+    def short() -> str:
+        login_user(alice, remember=True, duration=timedelta(minutes=5))
+        return "ok"
+
+    response = app.test_client().get("/short")
+    header = _set_cookie_header(response, "remember_token")
+    assert "Max-Age=300" in header
+    value = parse_cookie(header)["remember_token"]
+    with app.test_request_context():
+        assert decode_cookie(value) == alice.get_id()  # type: ignore[union-attr]
+
+
+def test_logout_deletes_the_cookie(app: Vial, client: VialClient) -> None:
+    _login(client)
+    assert client.get_cookie("remember_token") is not None
+    client.post("/logout")
+    assert client.get_cookie("remember_token") is None
+    assert body(client.get("/me"))["authenticated"] is False
+
+
+def test_login_without_remember_drops_an_old_cookie(
+    app: Vial, client: VialClient
+) -> None:
+    _login(client, "alice", remember=True)
+    _login(client, "bob", remember=False)
+    # Alice's cookie must not log her back in once Bob's session ends.
+    assert client.get_cookie("remember_token") is None
+
+
+def test_refresh_each_request(app: Vial, client: VialClient) -> None:
+    app.config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"] = True
+    _login(client)
+    response = client.get("/me")
+    _set_cookie_header(response, "remember_token")
+    # Nothing is added for a login without "remember me".
+    other = app.test_client()
+    _login(other, "bob", remember=False)
+    response = other.get("/me")
+    assert not any(
+        h.startswith("remember_token=") for h in response.headers.getlist("Set-Cookie")
+    )
+
+
+def test_no_refresh_by_default(app: Vial, client: VialClient) -> None:
+    _login(client)
+    response = client.get("/me")
+    assert not any(
+        h.startswith("remember_token=") for h in response.headers.getlist("Set-Cookie")
+    )
+
+
+def test_cookie_duration() -> None:
+    assert cookie_duration(90) == timedelta(seconds=90)
+    assert cookie_duration(timedelta(days=2)) == timedelta(days=2)
+    with pytest.raises(TypeError, match="REMEMBER_COOKIE_DURATION must be"):
+        cookie_duration("1 day")
+
+
+def test_missing_secret_key_is_a_clear_error(app: Vial) -> None:
+    app.config["SECRET_KEY"] = None
+    with app.test_request_context(), pytest.raises(RuntimeError, match="SECRET_KEY"):
+        encode_cookie("1")

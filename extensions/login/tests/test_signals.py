@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import typing as t
+from contextlib import ExitStack
+
+import pytest
+from support import users
+from vial import Vial
+from vial.testing import VialClient
+
+from vial_login import session_protected
+from vial_login import user_accessed
+from vial_login import user_loaded_from_cookie
+from vial_login import user_loaded_from_request
+from vial_login import user_logged_in
+from vial_login import user_logged_out
+from vial_login import user_login_confirmed
+from vial_login import user_needs_refresh
+from vial_login import user_unauthorized
+
+Received = list[tuple[str, t.Any, dict[str, t.Any]]]
+
+
+@pytest.fixture
+def received() -> t.Iterator[Received]:
+    log: Received = []
+    signals = {
+        "logged_in": user_logged_in,
+        "logged_out": user_logged_out,
+        "from_cookie": user_loaded_from_cookie,
+        "from_request": user_loaded_from_request,
+        "confirmed": user_login_confirmed,
+        "unauthorized": user_unauthorized,
+        "needs_refresh": user_needs_refresh,
+        "accessed": user_accessed,
+        "protected": session_protected,
+    }
+    with ExitStack() as stack:
+        for name, signal in signals.items():
+
+            def receiver(sender: t.Any, _name: str = name, **kwargs: t.Any) -> None:
+                log.append((_name, sender, kwargs))
+
+            stack.enter_context(signal.connected_to(receiver))
+        yield log
+
+
+def _names(log: Received) -> list[str]:
+    return [name for name, _, _ in log if name != "accessed"]
+
+
+def _login(client: VialClient, remember: bool = False) -> None:
+    client.post(
+        "/login",
+        data={
+            "name": "alice",
+            "password": "alice password",
+            "remember": "yes" if remember else "no",
+        },
+    )
+
+
+def test_login_logout_signals(
+    app: Vial, client: VialClient, received: Received
+) -> None:
+    alice = users(app).by_name("alice")
+    _login(client)
+    assert received == [("logged_in", app, {"user": alice})]
+    received.clear()
+    client.post("/logout")
+    assert [(n, s, k) for n, s, k in received if n != "accessed"] == [
+        ("logged_out", app, {"user": alice})
+    ]
+
+
+def test_accessed_unauthorized_and_refresh_signals(
+    app: Vial, client: VialClient, received: Received
+) -> None:
+    client.get("/protected")
+    assert received == [("accessed", app, {}), ("unauthorized", app, {})]
+    _login(client)
+    with client.session_transaction() as sess:
+        sess["_fresh"] = False
+    received.clear()
+    client.get("/fresh")
+    assert _names(received) == ["needs_refresh"]
+    received.clear()
+    client.post("/reauth")
+    assert received == [("confirmed", app, {})]
+
+
+def test_cookie_and_request_signals(
+    app: Vial, client: VialClient, received: Received
+) -> None:
+    alice = users(app).by_name("alice")
+    bob = users(app).by_name("bob")
+    _login(client, remember=True)
+    browser = app.test_client()
+    browser.set_cookie("remember_token", client.get_cookie("remember_token").value)  # type: ignore[union-attr]
+    received.clear()
+    browser.get("/protected")
+    assert [(n, s, k) for n, s, k in received if n != "accessed"] == [
+        ("from_cookie", app, {"user": alice})
+    ]
+    app.login_manager.request_loader(lambda request: bob)  # type: ignore[attr-defined]
+    received.clear()
+    app.test_client().get("/protected")
+    assert [(n, s, k) for n, s, k in received if n != "accessed"] == [
+        ("from_request", app, {"user": bob})
+    ]
+
+
+def test_session_protected_signal(
+    app: Vial, client: VialClient, received: Received
+) -> None:
+    _login(client)
+    thief = app.test_client()
+    thief.environ_base["HTTP_USER_AGENT"] = "Other/1.0"
+    thief.set_cookie("session", client.get_cookie("session").value)  # type: ignore[union-attr]
+    received.clear()
+    thief.get("/protected")
+    assert ("protected", app, {}) in received
+    received.clear()
+    client.get("/protected")
+    assert "protected" not in _names(received)

@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from support import body
+from support import User
+from support import users
+from vial import Blueprint
+from vial import g
+from vial import session
+from vial import Vial
+from vial.testing import VialClient
+
+from vial_login import AnonymousUserMixin
+from vial_login import confirm_login
+from vial_login import current_user
+from vial_login import login_fresh
+from vial_login import login_url
+from vial_login import login_user
+from vial_login import logout_user
+from vial_login import set_login_view
+from vial_login.utils import make_next_param
+
+
+def _login(
+    client: VialClient,
+    name: str = "alice",
+    password: str | None = None,
+    remember: bool = False,
+) -> None:
+    response = client.post(
+        "/login",
+        data={
+            "name": name,
+            "password": password or f"{name} password",
+            "remember": "yes" if remember else "no",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def test_current_user_is_anonymous_before_login(app: Vial, client: VialClient) -> None:
+    assert body(client.get("/me")) == {
+        "id": None,
+        "authenticated": False,
+        "fresh": False,
+        "remembered": False,
+    }
+
+
+def test_current_user_is_none_outside_a_request(app: Vial, app_ctx: object) -> None:
+    assert current_user._get_current_object() is None
+
+
+def test_login_and_logout(app: Vial, client: VialClient) -> None:
+    alice = users(app).by_name("alice")
+    assert alice is not None
+    _login(client)
+    assert body(client.get("/me")) == {
+        "id": alice.get_id(),
+        "authenticated": True,
+        "fresh": True,
+        "remembered": False,
+    }
+    assert client.get("/protected").get_data(as_text=True) == "hello alice"
+    assert client.post("/logout").get_data(as_text=True) == "bye"
+    assert body(client.get("/me"))["authenticated"] is False
+    assert client.get("/protected").status_code == 302
+
+
+def test_user_is_kept_on_g_under_a_prefixed_name(app: Vial) -> None:
+    alice = users(app).by_name("alice")
+    with app.test_request_context():
+        login_user(alice)
+        assert g._login_user is alice
+        assert current_user.name == "alice"
+        # Nothing unprefixed is put on g.
+        assert [name for name in g if not name.startswith("_")] == []
+
+
+def test_inactive_user_is_refused_unless_forced(app: Vial) -> None:
+    carol = users(app).by_name("carol")
+    assert carol is not None
+    with app.test_request_context():
+        assert login_user(carol) is False
+        assert "_user_id" not in session
+        assert current_user.is_authenticated is False
+    with app.test_request_context():
+        assert login_user(carol, force=True) is True
+        assert session["_user_id"] == carol.get_id()
+
+
+def test_login_user_fresh_flag_and_confirm_login(app: Vial) -> None:
+    alice = users(app).by_name("alice")
+    with app.test_request_context():
+        login_user(alice, fresh=False)
+        assert login_fresh() is False
+        confirm_login()
+        assert login_fresh() is True
+        assert session["_id"] == app.login_manager._session_identifier_generator()  # type: ignore[attr-defined]
+
+
+def test_login_user_duration_must_be_a_timedelta(app: Vial) -> None:
+    alice = users(app).by_name("alice")
+    with app.test_request_context():
+        with pytest.raises(TypeError, match=r"duration must be a datetime\.timedelta"):
+            login_user(alice, remember=True, duration=30)
+        assert "_user_id" not in session
+        assert login_user(alice, remember=True, duration=timedelta(hours=1))
+        assert session["_remember_seconds"] == 3600.0
+        assert session["_remember"] == "set"
+
+
+def test_logout_returns_the_anonymous_user(app: Vial) -> None:
+    alice = users(app).by_name("alice")
+    with app.test_request_context():
+        login_user(alice)
+        assert logout_user() is True
+        assert isinstance(current_user._get_current_object(), AnonymousUserMixin)
+        assert "_user_id" not in session
+        assert "_fresh" not in session
+
+
+def test_session_fixation_planted_keys_are_dropped(
+    app: Vial, client: VialClient
+) -> None:
+    with client.session_transaction() as sess:
+        # What an attacker might have planted before handing over the cookie.
+        sess["is_admin"] = True
+        sess["_fresh"] = True
+        sess["cart"] = ["attacker item"]
+        # Kept on purpose: messages for the next page and the return target.
+        sess["_flashes"] = [("info", "welcome")]
+        sess["next"] = "/protected"
+        sess.permanent = True
+    pre_login_cookie = client.get_cookie("session")
+    assert pre_login_cookie is not None
+    _login(client)
+    with client.session_transaction() as sess:
+        assert "is_admin" not in sess
+        assert "cart" not in sess
+        assert sess["_flashes"] == [("info", "welcome")]
+        assert sess["next"] == "/protected"
+        assert sess.permanent is True
+        assert sess["_fresh"] is True
+        assert set(sess) == {
+            "_flashes",
+            "next",
+            "_permanent",
+            "_user_id",
+            "_fresh",
+            "_id",
+        }
+    assert client.get_cookie("session").value != pre_login_cookie.value  # type: ignore[union-attr]
+
+
+def test_session_fixation_pre_login_cookie_stays_anonymous(
+    app: Vial, client: VialClient
+) -> None:
+    client.get("/login")  # the victim's browser gets a session first
+    with client.session_transaction() as sess:
+        sess["seen"] = True
+    captured = client.get_cookie("session")
+    assert captured is not None
+    _login(client)
+    assert client.get("/protected").status_code == 200
+    # The attacker replays the session cookie they captured before login.
+    attacker = app.test_client()
+    attacker.set_cookie("session", captured.value)
+    assert body(attacker.get("/me"))["authenticated"] is False
+    assert attacker.get("/protected").status_code == 302
+
+
+def test_preserved_session_keys_are_configurable(app: Vial) -> None:
+    app.config["LOGIN_PRESERVED_SESSION_KEYS"] = ["cart"]
+    alice = users(app).by_name("alice")
+    with app.test_request_context():
+        session["cart"] = ["book"]
+        session["_flashes"] = [("message", "hi")]
+        login_user(alice)
+        assert session["cart"] == ["book"]
+        assert "_flashes" not in session
+
+
+def test_login_required_lets_options_through(app: Vial, client: VialClient) -> None:
+    assert client.get("/protected").status_code == 302
+    assert client.post("/protected").status_code == 302
+    response = client.options("/protected")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "hello None"
+
+
+def test_login_disabled_lets_everyone_through(app: Vial, client: VialClient) -> None:
+    app.config["LOGIN_DISABLED"] = True
+    assert client.get("/protected").get_data(as_text=True) == "hello None"
+    assert client.get("/fresh").get_data(as_text=True) == "fresh None"
+
+
+def test_anonymous_user_has_no_name(app: Vial) -> None:
+    class Guest(AnonymousUserMixin):
+        name = None
+
+    app.login_manager.anonymous_user = Guest  # type: ignore[attr-defined]
+    with app.test_request_context():
+        assert isinstance(current_user._get_current_object(), Guest)
+
+
+def test_fresh_login_required(app: Vial, client: VialClient) -> None:
+    response = client.get("/fresh")
+    assert response.status_code == 302
+    assert response.location == "/login?next=%2Ffresh"
+    _login(client)
+    assert client.get("/fresh").get_data(as_text=True) == "fresh alice"
+    with client.session_transaction() as sess:
+        sess["_fresh"] = False
+    response = client.get("/fresh")
+    assert response.status_code == 302
+    assert response.location == "/reauth?next=%2Ffresh"
+    assert client.post("/reauth?next=/fresh").location == "/fresh"
+    assert client.get("/fresh").get_data(as_text=True) == "fresh alice"
+
+
+def test_login_url(app: Vial) -> None:
+    with app.test_request_context("http://localhost/"):
+        assert login_url("login") == "/login"
+        assert (
+            login_url("login", "/protected?x=1") == "/login?next=%2Fprotected%3Fx%3D1"
+        )
+        assert (
+            login_url("login", "http://localhost/a?b=c") == "/login?next=%2Fa%3Fb%3Dc"
+        )
+        assert login_url("/sign-in?lang=en", "/a", next_field="to") == (
+            "/sign-in?lang=en&to=%2Fa"
+        )
+        assert login_url("https://auth.example/login", "http://localhost/a") == (
+            "https://auth.example/login?next=http%3A%2F%2Flocalhost%2Fa"
+        )
+        app.config["FORCE_HOST_FOR_REDIRECTS"] = "auth.example"
+        assert login_url("/login", "/a") == "//auth.example/login?next=%2Fa"
+
+
+def test_make_next_param() -> None:
+    assert make_next_param("/login", "http://localhost/a?b=1") == "/a?b=1"
+    assert make_next_param("http://localhost/login", "http://localhost/a") == "/a"
+    assert make_next_param("https://other/login", "http://localhost/a") == (
+        "http://localhost/a"
+    )
+
+
+def test_set_login_view(app: Vial) -> None:
+    manager = app.login_manager  # type: ignore[attr-defined]
+    manager.blueprint_login_views.clear()
+    with app.app_context():
+        set_login_view("signin")
+        assert manager.login_view == "signin"
+        bp = Blueprint("shop", "shop")
+        set_login_view("shop.signin", blueprint=bp)
+        assert manager.login_view is None
+        assert manager.blueprint_login_views == {None: "signin", "shop": "shop.signin"}
+
+
+def test_functions_without_the_extension_explain_the_fix() -> None:
+    app = Vial("bare")
+    with (
+        app.test_request_context(),
+        pytest.raises(RuntimeError, match=r"create LoginManager\(app\)"),
+    ):
+        login_user(User(1, "x", "y"))
