@@ -231,6 +231,16 @@ def test_from_prefixed_env_nested(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config["NEW"] == {"K": "v"}
 
 
+def test_from_prefixed_env_nested_into_non_dict(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("VIAL_PORT__NUMBER", "1")
+    config = Config("/", {"PORT": 8000})
+
+    with pytest.raises(TypeError, match=r"'VIAL_PORT__NUMBER'.*type int, not dict"):
+        config.from_prefixed_env()
+
+
 def test_from_prefixed_env_sorted_order(monkeypatch: pytest.MonkeyPatch) -> None:
     # The whole-dict key sorts before the nested one, so the nested value is
     # applied last and wins, whatever order os.environ has.

@@ -141,6 +141,13 @@ class Config(dict[str, t.Any]):
             for part in parents:
                 if part not in current:
                     current[part] = {}
+                elif not isinstance(current[part], dict):
+                    raise TypeError(
+                        f"Cannot apply the environment variable {env_key!r}:"
+                        f" the config value at {part!r} has the type"
+                        f" {type(current[part]).__name__}, not dict. Rename"
+                        " the variable or make that value a dict."
+                    )
 
                 current = current[part]
 
