@@ -6,6 +6,9 @@ or with ``python examples/hello/app.py``; then open http://127.0.0.1:5000/.
 
 from __future__ import annotations
 
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
+
 from vial import abort
 from vial import jsonify
 from vial import redirect
@@ -15,8 +18,6 @@ from vial import Response
 from vial import url_for
 from vial import Vial
 from vial.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response as BaseResponse
 
 app = Vial(__name__)
 
