@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from support import User
 from support import UserStore
+
 from vial import Blueprint
 from vial import get_flashed_messages
 from vial import jsonify
@@ -11,7 +12,6 @@ from vial import request
 from vial import url_for
 from vial import Vial
 from vial.typing import ResponseReturnValue
-
 from vial_login import confirm_login
 from vial_login import current_user
 from vial_login import fresh_login_required

@@ -6,9 +6,9 @@ import hashlib
 import hmac
 import typing as t
 
-from vial import Vial
 from werkzeug.test import TestResponse
 
+from vial import Vial
 from vial_login import UserMixin
 
 

@@ -4,7 +4,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from vial import Vial
-
 from vial_login import LoginManager
 from vial_login.config import config_table
 from vial_login.config import set_defaults

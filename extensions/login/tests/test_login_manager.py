@@ -6,10 +6,10 @@ import pytest
 from support import body
 from support import User
 from support import users
+
 from vial import render_template_string
 from vial import Vial
 from vial.testing import VialClient
-
 from vial_login import login_required
 from vial_login import login_user
 from vial_login import LoginManager

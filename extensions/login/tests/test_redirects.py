@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
+
 from vial import session
 from vial import Vial
 from vial.testing import VialClient
-
 from vial_login import get_next_url
 from vial_login import is_safe_next_url
 

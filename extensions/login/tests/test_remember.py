@@ -10,11 +10,11 @@ from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
 from support import body
 from support import users
-from vial import Vial
-from vial.testing import VialClient
 from werkzeug.http import parse_cookie
 from werkzeug.test import TestResponse
 
+from vial import Vial
+from vial.testing import VialClient
 from vial_login import decode_cookie
 from vial_login import encode_cookie
 from vial_login.remember import cookie_duration

@@ -5,9 +5,9 @@ from contextlib import ExitStack
 
 import pytest
 from support import users
+
 from vial import Vial
 from vial.testing import VialClient
-
 from vial_login import session_protected
 from vial_login import user_accessed
 from vial_login import user_loaded_from_cookie

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from support import body
 from support import users
-from vial import Vial
 
+from vial import Vial
 from vial_login import VialLoginClient
 
 

@@ -6,12 +6,12 @@ import pytest
 from support import body
 from support import User
 from support import users
+
 from vial import Blueprint
 from vial import g
 from vial import session
 from vial import Vial
 from vial.testing import VialClient
-
 from vial_login import AnonymousUserMixin
 from vial_login import confirm_login
 from vial_login import current_user

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from vial import Vial
 from vial.testing import VialCliRunner
-
 from vial_passwords import Passwords
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from vial import Vial
-
 from vial_passwords import Passwords
 from vial_passwords.config import config_table
 from vial_passwords.config import DEFAULT_HASH_OPTIONS

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from vial import Vial
 
+from vial import Vial
 from vial_passwords import hash_password
 from vial_passwords import PasswordHasher
 from vial_passwords import PasswordPolicy

@@ -12,8 +12,8 @@ from passlib.hash import argon2  # type: ignore[import-untyped]
 from passlib.hash import md5_crypt
 from passlib.hash import pbkdf2_sha512
 from passlib.registry import get_crypt_handler  # type: ignore[import-untyped]
-from vial import Vial
 
+from vial import Vial
 from vial_passwords import PasswordHasher
 from vial_passwords import Passwords
 

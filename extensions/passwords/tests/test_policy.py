@@ -3,8 +3,8 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-from vial import Vial
 
+from vial import Vial
 from vial_passwords import PasswordPolicy
 from vial_passwords import Passwords
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import typing as t
 
 import bcrypt
-from vial import Vial
 
+from vial import Vial
 from vial_passwords import Passwords
 from vial_passwords import verify_and_update
 from vial_passwords.signals import password_hash_upgraded

@@ -1,7 +1,13 @@
 """Session authentication for vial apps, with the Flask-Login 0.6 API."""
 
+from .config import AUTH_HEADER_NAME as AUTH_HEADER_NAME
 from .config import COOKIE_DURATION as COOKIE_DURATION
+from .config import COOKIE_HTTPONLY as COOKIE_HTTPONLY
 from .config import COOKIE_NAME as COOKIE_NAME
+from .config import COOKIE_SAMESITE as COOKIE_SAMESITE
+from .config import COOKIE_SECURE as COOKIE_SECURE
+from .config import EXEMPT_METHODS as EXEMPT_METHODS
+from .config import ID_ATTRIBUTE as ID_ATTRIBUTE
 from .config import LOGIN_MESSAGE as LOGIN_MESSAGE
 from .config import LOGIN_MESSAGE_CATEGORY as LOGIN_MESSAGE_CATEGORY
 from .config import REFRESH_MESSAGE as REFRESH_MESSAGE
@@ -32,4 +38,5 @@ from .utils import login_required as login_required
 from .utils import login_url as login_url
 from .utils import login_user as login_user
 from .utils import logout_user as logout_user
+from .utils import make_next_param as make_next_param
 from .utils import set_login_view as set_login_view

@@ -27,6 +27,15 @@ COOKIE_NAME = "remember_token"
 #: The default lifetime of the remember-me cookie.
 COOKIE_DURATION = timedelta(days=365)
 
+#: Whether the remember-me cookie is sent over HTTPS only, by default.
+COOKIE_SECURE = False
+
+#: Whether the remember-me cookie is hidden from JavaScript, by default.
+COOKIE_HTTPONLY = True
+
+#: The remember-me cookie's default SameSite attribute (Flask-Login: unset).
+COOKIE_SAMESITE = "Lax"
+
 #: The default flashed message asking the user to log in.
 LOGIN_MESSAGE = "Please log in to access this page."
 
@@ -38,6 +47,10 @@ REFRESH_MESSAGE = "Please reauthenticate to access this page."
 
 #: The default category of :data:`REFRESH_MESSAGE`.
 REFRESH_MESSAGE_CATEGORY = "message"
+
+#: The request header Flask-Login's removed header loader read; kept as a
+#: name for code that imports it.
+AUTH_HEADER_NAME = "Authorization"
 
 #: The default name of the user method giving the id stored in the session.
 ID_ATTRIBUTE = "get_id"
@@ -92,17 +105,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "REMEMBER_COOKIE_SECURE",
-        False,
+        COOKIE_SECURE,
         "Send the remember-me cookie over HTTPS only. Set it to True in production.",
     ),
     Setting(
         "REMEMBER_COOKIE_HTTPONLY",
-        True,
+        COOKIE_HTTPONLY,
         "Hide the remember-me cookie from JavaScript.",
     ),
     Setting(
         "REMEMBER_COOKIE_SAMESITE",
-        "Lax",
+        COOKIE_SAMESITE,
         'SameSite attribute of the remember-me cookie. "Lax" by default, safer'
         " than Flask-Login's unset default; None leaves it out.",
     ),

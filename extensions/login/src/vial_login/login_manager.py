@@ -41,9 +41,10 @@ from .utils import login_url as make_login_url
 from .utils import make_next_param
 
 if t.TYPE_CHECKING:
+    from werkzeug.wrappers import Response as BaseResponse
+
     from vial import Response
     from vial import Vial
-    from werkzeug.wrappers import Response as BaseResponse
 
 C = t.TypeVar("C", bound=t.Callable[..., t.Any])
 

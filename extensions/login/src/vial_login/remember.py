@@ -22,6 +22,7 @@ from datetime import timezone
 
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
+
 from vial import current_app
 
 from .config import COOKIE_DURATION

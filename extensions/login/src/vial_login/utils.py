@@ -16,13 +16,14 @@ from urllib.parse import urlencode
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
+from werkzeug.local import LocalProxy
+
 from vial import current_app
 from vial import g
 from vial import has_request_context
 from vial import request
 from vial import session
 from vial import url_for
-from werkzeug.local import LocalProxy
 
 from .config import EXEMPT_METHODS
 from .remember import decode_cookie as decode_cookie

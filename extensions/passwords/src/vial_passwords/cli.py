@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+
 from vial.cli import AppGroup
 
 from .extension import hash_password
