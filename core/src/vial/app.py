@@ -27,6 +27,7 @@ from .ctx import AppContext
 from .ctx import RequestContext
 from .globals import _cv_app
 from .globals import _cv_request
+from .routing import _wsgi_path
 from .sessions import SecureCookieSessionInterface
 from .signals import appcontext_tearing_down
 from .signals import got_request_exception
@@ -119,7 +120,7 @@ class Vial(AppBase):
         Middleware wraps this method rather than the app, so the app object
         keeps its attributes: ``app.wsgi_app = Middleware(app.wsgi_app)``.
         """
-        ctx = RequestContext(self, environ)
+        ctx = self.request_context(environ)
         error: BaseException | None = None
         try:
             try:
@@ -200,7 +201,11 @@ class Vial(AppBase):
         if req.routing_exception is not None:
             self.raise_routing_exception(req)
         rule = t.cast("t.Any", req.url_rule)
-        if rule.provide_automatic_options and req.method == "OPTIONS":
+        # Rules added to url_map directly, not through add_url_rule, lack
+        # the attribute.
+        if req.method == "OPTIONS" and getattr(
+            rule, "provide_automatic_options", False
+        ):
             return self.make_default_options_response()
         view = self.view_functions[rule.endpoint]
         return self.ensure_sync(view)(**t.cast(dict[str, t.Any], req.view_args))  # type: ignore[no-any-return]
@@ -226,9 +231,12 @@ class Vial(AppBase):
     def make_default_options_response(self) -> Response:
         """The response to an automatic ``OPTIONS`` request: empty, with an
         ``Allow`` header listing the URL's methods."""
-        adapter = _cv_request.get().url_adapter
+        ctx = _cv_request.get()
+        # The adapter is shared by requests to other paths, so the path must
+        # be passed; the adapter's own is the first request's.
+        path = _wsgi_path(ctx.request.environ)
         rv = self.response_class()
-        rv.allow.update(t.cast(t.Any, adapter).allowed_methods())
+        rv.allow.update(t.cast(t.Any, ctx.url_adapter).allowed_methods(path))
         return rv
 
     def finalize_request(
@@ -317,7 +325,7 @@ class Vial(AppBase):
         status: t.Any = None
         headers: t.Any = None
 
-        if type(rv) is tuple:
+        if isinstance(rv, tuple):
             size = len(rv)
             if size == 3:
                 rv, status, headers = rv  # type: ignore[misc]

@@ -206,9 +206,10 @@ class AppBase(Scaffold, RoutingMixin):
         self.aborter = self.make_aborter()
         #: Encodes and decodes JSON for this app; replaceable.
         self.json: JSONProvider = self.json_provider_class(self)  # type: ignore[arg-type]
-        #: Called with ``(error, endpoint, values)`` when ``url_for`` fails.
+        #: Called with ``(error, endpoint, values)`` when ``url_for`` fails;
+        #: the first to return a URL (not ``None``) wins.
         self.url_build_error_handlers: list[
-            t.Callable[[Exception, str, dict[str, t.Any]], str]
+            t.Callable[[Exception, str, dict[str, t.Any]], str | None]
         ] = []
         #: Functions run when the application context is popped.
         self.teardown_appcontext_funcs: list[ft.TeardownCallable] = []

@@ -39,7 +39,9 @@ class RoutingMixin:
     url_map: Map
     subdomain_matching: bool
     url_default_functions: dict[ft.AppOrBlueprintKey, list[ft.URLDefaultCallable]]
-    url_build_error_handlers: list[t.Callable[[Exception, str, dict[str, t.Any]], str]]
+    url_build_error_handlers: list[
+        t.Callable[[Exception, str, dict[str, t.Any]], str | None]
+    ]
     _url_adapters: dict[tuple[t.Any, ...], MapAdapter]
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
@@ -57,10 +59,11 @@ class RoutingMixin:
             server_name = None
             url_map = self.url_map
             if not url_map.host_matching:
-                if self.subdomain_matching:
-                    server_name = config["SERVER_NAME"]
-                else:
-                    subdomain = url_map.default_subdomain or None
+                # SERVER_NAME does not restrict which hosts are served, but
+                # external URLs use it rather than the client's Host header.
+                server_name = config["SERVER_NAME"]
+                if not self.subdomain_matching:
+                    subdomain = url_map.default_subdomain or ""
             return self._bind(request.environ, server_name, subdomain)
 
         server_name = config["SERVER_NAME"]
@@ -111,14 +114,11 @@ class RoutingMixin:
         adapter: MapAdapter, environ: WSGIEnvironment
     ) -> tuple[Rule, dict[str, t.Any]]:
         """Match the request's path with a (possibly shared) adapter."""
-        path_info = environ.get("PATH_INFO")
-        if path_info:
-            path_info = path_info.encode("latin1").decode(errors="replace")
         query = environ.get("QUERY_STRING")
         if query:
             query = query.encode("latin1").decode(errors="replace")
         return adapter.match(  # type: ignore[return-value]
-            path_info or "",
+            _wsgi_path(environ),
             environ.get("REQUEST_METHOD"),
             return_rule=True,
             query_args=query or "",
@@ -229,6 +229,14 @@ class RoutingMixin:
         if _anchor is not None:
             rv = f"{rv}#{_quote_anchor(_anchor)}"
         return rv
+
+
+def _wsgi_path(environ: WSGIEnvironment) -> str:
+    """The request's path as routing sees it, decoded from WSGI's latin-1."""
+    path_info = environ.get("PATH_INFO")
+    if path_info:
+        return path_info.encode("latin1").decode(errors="replace")  # type: ignore[no-any-return]
+    return ""
 
 
 def _quote_anchor(anchor: str) -> str:
