@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
 from vial import Vial
 from vial.config import Config
 from vial.config import ConfigAttribute

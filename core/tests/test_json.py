@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from markupsafe import Markup
+
 from vial import json as vjson
 from vial import jsonify
 from vial import render_template_string

@@ -5,6 +5,7 @@ import io
 import typing as t
 
 import pytest
+
 from vial import Vial
 from vial.json.provider import DefaultJSONProvider
 from vial.json.provider import JSONProvider

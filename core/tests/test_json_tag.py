@@ -8,6 +8,7 @@ from uuid import UUID
 
 import pytest
 from markupsafe import Markup
+
 from vial import Vial
 from vial.json.tag import JSONTag
 from vial.json.tag import TaggedJSONSerializer

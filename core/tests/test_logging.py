@@ -6,6 +6,7 @@ import sys
 import typing as t
 
 import pytest
+
 from vial import Vial
 from vial.logging import create_logger
 from vial.logging import default_handler

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
+from werkzeug.http import parse_date
+
 from vial import session
 from vial import Vial
 from vial.sessions import NullSession
@@ -22,7 +24,6 @@ from vial.sessions import session_json_serializer
 from vial.sessions import SessionInterface
 from vial.sessions import SessionMixin
 from vial.testing import VialClient
-from werkzeug.http import parse_date
 
 VECTORS = json.loads(
     (Path(__file__).parent / "data" / "flask_session_vectors.json").read_text("utf8")
@@ -242,6 +243,56 @@ def test_signing_serializer_signs_with_secret_key_last(app: Vial) -> None:
         signer_kwargs={"key_derivation": "hmac"},
     )
     assert only_new.loads(token) == {"a": 1}
+
+
+def test_signing_serializer_reused_until_settings_change(app: Vial) -> None:
+    interface = SecureCookieSessionInterface()
+    first = interface.get_signing_serializer(app)
+    assert first is not None
+    assert interface.get_signing_serializer(app) is first
+
+    fallbacks: list[str] = []
+    app.config["SECRET_KEY_FALLBACKS"] = fallbacks
+    assert interface.get_signing_serializer(app) is first
+
+    # Changed in place: still noticed.
+    fallbacks.append("old")
+    with_fallback = interface.get_signing_serializer(app)
+    assert with_fallback is not first
+    assert with_fallback is not None
+    assert with_fallback.secret_keys == [b"old", b"test key"]
+
+    app.secret_key = "rotated"
+    rotated = interface.get_signing_serializer(app)
+    assert rotated is not None
+    assert rotated.secret_keys == [b"old", b"rotated"]
+
+    interface.salt = "other-salt"
+    salted = interface.get_signing_serializer(app)
+    assert salted is not None
+    assert salted.salt == b"other-salt"
+
+
+def test_shared_interface_keeps_apps_apart() -> None:
+    first = Vial("first")
+    second = Vial("second")
+    first.secret_key = "first key"
+    second.secret_key = "second key"
+    assert first.session_interface is second.session_interface
+
+    @first.get("/set")
+    def set_value() -> str:
+        session["app"] = "first"
+        return ""
+
+    @second.get("/read")
+    def read() -> str:
+        return repr(session.get("app"))
+
+    cookie = _cookie_value(first.test_client().get("/set").headers["Set-Cookie"])
+    client = second.test_client()
+    client.set_cookie("session", cookie)
+    assert client.get("/read").text == "None"
 
 
 def test_interface_class_attributes() -> None:

@@ -4,6 +4,7 @@ import functools
 import typing as t
 
 import pytest
+
 from vial import request
 from vial import Vial
 from vial.testing import VialClient

@@ -289,17 +289,32 @@ class SecureCookieSessionInterface(SessionInterface):
         key in ``SECRET_KEY_FALLBACKS``, so keys can be rotated without
         logging everyone out. Returns ``None`` without a secret key.
         """
-        if not app.secret_key:
+        secret_key = app.secret_key
+
+        if not secret_key:
             return None
 
+        fallbacks = app.config.get("SECRET_KEY_FALLBACKS")
+        # Building the serializer costs about as much as a fifth of opening
+        # a session, so the last one is reused while nothing it depends on
+        # changed. One interface instance may serve several apps; the key
+        # check keeps them apart.
+        cache_key = (
+            secret_key,
+            tuple(fallbacks) if fallbacks else (),
+            self.salt,
+            self.key_derivation,
+            self.digest_method,
+            self.serializer,
+        )
+        cached = self.__dict__.get("_signer_cache")
+
+        if cached is not None and cached[0] == cache_key:
+            return cached[1]  # type: ignore[no-any-return]
+
         # itsdangerous signs with the last key and verifies with all of them.
-        keys: list[t.Any] = []
-
-        if fallbacks := app.config.get("SECRET_KEY_FALLBACKS"):
-            keys.extend(fallbacks)
-
-        keys.append(app.secret_key)
-        return URLSafeTimedSerializer(
+        keys: list[t.Any] = [*cache_key[1], secret_key]
+        signer = URLSafeTimedSerializer(
             keys,
             salt=self.salt,
             serializer=self.serializer,
@@ -308,6 +323,8 @@ class SecureCookieSessionInterface(SessionInterface):
                 "digest_method": self.digest_method,
             },
         )
+        self._signer_cache = (cache_key, signer)
+        return signer
 
     def open_session(self, app: Vial, request: Request) -> SecureCookieSession | None:
         """Load the session from the request's cookie.
