@@ -180,20 +180,23 @@ class SessionInterface:
         return app.config["SESSION_COOKIE_DOMAIN"]  # type: ignore[no-any-return]
 
     def get_cookie_path(self, app: Vial) -> str:
-        """Return the cookie's ``Path``: ``SESSION_COOKIE_PATH``, else
-        ``APPLICATION_ROOT``.
+        """Return the cookie's ``Path``, ``SESSION_COOKIE_PATH``.
+
+        Falls back to ``APPLICATION_ROOT`` when unset.
         """
         return app.config["SESSION_COOKIE_PATH"] or app.config["APPLICATION_ROOT"]  # type: ignore[no-any-return]
 
     def get_cookie_httponly(self, app: Vial) -> bool:
-        """Return whether the cookie is hidden from JavaScript,
-        ``SESSION_COOKIE_HTTPONLY``.
+        """Return whether the cookie is ``HttpOnly``, ``SESSION_COOKIE_HTTPONLY``.
+
+        Scripts in the page cannot read an ``HttpOnly`` cookie.
         """
         return app.config["SESSION_COOKIE_HTTPONLY"]  # type: ignore[no-any-return]
 
     def get_cookie_secure(self, app: Vial) -> bool:
-        """Return whether the cookie is sent over HTTPS only,
-        ``SESSION_COOKIE_SECURE``.
+        """Return whether the cookie is ``Secure``, ``SESSION_COOKIE_SECURE``.
+
+        Browsers send a ``Secure`` cookie over HTTPS only.
         """
         return app.config["SESSION_COOKIE_SECURE"]  # type: ignore[no-any-return]
 
@@ -202,14 +205,18 @@ class SessionInterface:
         return app.config["SESSION_COOKIE_SAMESITE"]  # type: ignore[no-any-return]
 
     def get_cookie_partitioned(self, app: Vial) -> bool:
-        """Return whether the cookie is ``Partitioned`` (CHIPS),
-        ``SESSION_COOKIE_PARTITIONED``.
+        """Return whether the cookie is ``Partitioned``, ``SESSION_COOKIE_PARTITIONED``.
+
+        Partitioned (CHIPS) cookies are kept per top-level site, for apps
+        embedded in other sites; browsers require ``Secure`` with it.
         """
         return app.config["SESSION_COOKIE_PARTITIONED"]  # type: ignore[no-any-return]
 
     def get_expiration_time(self, app: Vial, session: SessionMixin) -> datetime | None:
-        """Return when the cookie expires: ``None`` (end of the browser
-        session) unless the session is permanent.
+        """Return when the cookie expires, or ``None`` for a browser-session cookie.
+
+        Only permanent sessions expire, after
+        :attr:`~vial.Vial.permanent_session_lifetime`.
         """
         if session.permanent:
             return datetime.now(timezone.utc) + app.permanent_session_lifetime

@@ -15,8 +15,9 @@ http_method_funcs = frozenset(
 
 
 class View:
-    """A view written as a class: subclass it and implement
-    :meth:`dispatch_request`, then register the result of :meth:`as_view`.
+    """A view written as a class, registered through :meth:`as_view`.
+
+    Subclass it and implement :meth:`dispatch_request`:
 
     .. code-block:: python
 
