@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 import pathlib
 import sys
@@ -11,6 +12,8 @@ from functools import update_wrapper
 
 import werkzeug.utils
 from werkzeug.exceptions import abort as _wz_abort
+from werkzeug.exceptions import NotFound
+from werkzeug.security import safe_join
 from werkzeug.utils import redirect as _wz_redirect
 
 from .globals import _cv_app
@@ -262,6 +265,11 @@ def send_file(
     :param max_age: Seconds a browser may cache the file; defaults to
         :meth:`~vial.Vial.get_send_file_max_age`.
     """
+    if isinstance(path_or_file, io.TextIOBase):
+        raise ValueError(
+            "send_file() needs a binary file, but the file was opened in text"
+            " mode. Open it with mode 'rb', or pass io.BytesIO(text.encode())."
+        )
     return werkzeug.utils.send_file(  # type: ignore[return-value]
         **_prepare_send_file_kwargs(
             path_or_file=path_or_file,
@@ -288,9 +296,27 @@ def send_from_directory(
     :param path: The file's path inside ``directory``, as the client sent it.
     :param kwargs: Passed to :func:`send_file`.
     """
+    kwargs = _prepare_send_file_kwargs(**kwargs)
+    base = os.path.join(kwargs["_root_path"], os.fspath(directory))
+    target = safe_join(base, os.fspath(path))
+    # safe_join only looks at the path's text; a symlink inside the folder
+    # may still point outside it, so compare the resolved paths too.
+    if target is None or not _resolves_inside(base, target):
+        raise NotFound()
     return werkzeug.utils.send_from_directory(  # type: ignore[return-value]
-        directory, path, **_prepare_send_file_kwargs(**kwargs)
+        directory, path, **kwargs
     )
+
+
+def _resolves_inside(base: str, target: str) -> bool:
+    """Whether ``target``, with symlinks resolved, is inside ``base``."""
+    try:
+        real_base = os.path.realpath(base)
+        real_target = os.path.realpath(target)
+        return os.path.commonpath((real_base, real_target)) == real_base
+    except (OSError, ValueError):
+        # A NUL byte, or paths on different drives on Windows.
+        return False
 
 
 def _find_package_path(import_name: str) -> str:
