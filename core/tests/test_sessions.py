@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-import base64
 import json
-import time
 import typing as t
-import uuid
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
-from pathlib import Path
 
 import pytest
+from _session_helpers import cookie_value
+from _session_helpers import register_session_views
+from _session_helpers import set_cookie_headers
 from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
 from werkzeug.http import parse_date
@@ -25,88 +24,10 @@ from vial.sessions import SessionInterface
 from vial.sessions import SessionMixin
 from vial.testing import VialClient
 
-VECTORS = json.loads(
-    (Path(__file__).parent / "data" / "flask_session_vectors.json").read_text("utf8")
-)
-
-
-def _decode(value: t.Any) -> t.Any:
-    """Decode the ``$type`` encoding of the vector inputs (see data/README)."""
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-
-    if not isinstance(value, dict):
-        return value
-
-    kind = value["$type"]
-
-    if kind == "dict":
-        return {k: _decode(v) for k, v in value["items"]}
-
-    if kind == "tuple":
-        return tuple(_decode(v) for v in value["items"])
-
-    if kind == "bytes":
-        return base64.b16decode(value["hex"].upper())
-
-    if kind == "markup":
-        return Markup(value["value"])
-
-    if kind == "uuid":
-        return uuid.UUID(value["value"])
-
-    assert kind == "datetime", kind
-    return datetime.fromisoformat(value["iso"])
-
-
-def _freeze_time(monkeypatch: pytest.MonkeyPatch, ts: float) -> None:
-    # itsdangerous stamps and checks signatures with time.time().
-    monkeypatch.setattr(time, "time", lambda: ts)
-
-
-def _set_cookie_headers(response: t.Any) -> list[str]:
-    return response.headers.getlist("Set-Cookie")  # type: ignore[no-any-return]
-
-
-def _cookie_value(header: str) -> str:
-    return header.split(";", 1)[0].split("=", 1)[1]
-
 
 @pytest.fixture
 def seen(app: Vial) -> list[dict[str, t.Any]]:
-    """Register views that read and write the session; collect what they read."""
-    records: list[dict[str, t.Any]] = []
-
-    @app.get("/read")
-    def read() -> str:
-        records.append(dict(session))
-        return "read"
-
-    @app.get("/set/<key>/<value>")
-    def set_value(key: str, value: str) -> str:
-        session[key] = value
-        return "set"
-
-    @app.get("/permanent")
-    def make_permanent() -> str:
-        session["user"] = "ann"
-        session.permanent = True
-        return "permanent"
-
-    @app.get("/clear")
-    def clear() -> str:
-        session.clear()
-        return "cleared"
-
-    @app.get("/untouched")
-    def untouched() -> str:
-        return "untouched"
-
-    @app.get("/contains")
-    def contains() -> str:
-        return str("user" in session)
-
-    return records
+    return register_session_views(app)
 
 
 # The session object
@@ -289,7 +210,7 @@ def test_shared_interface_keeps_apps_apart() -> None:
     def read() -> str:
         return repr(session.get("app"))
 
-    cookie = _cookie_value(first.test_client().get("/set").headers["Set-Cookie"])
+    cookie = cookie_value(first.test_client().get("/set").headers["Set-Cookie"])
     client = second.test_client()
     client.set_cookie("session", cookie)
     assert client.get("/read").text == "None"
@@ -443,7 +364,7 @@ def test_emptied_session_deletes_cookie(
 ) -> None:
     client.get("/set/user/ann")
     rv = client.get("/clear")
-    (header,) = _set_cookie_headers(rv)
+    (header,) = set_cookie_headers(rv)
     assert header.startswith("session=;")
     assert "Max-Age=0" in header
     assert "Expires=Thu, 01 Jan 1970 00:00:00 GMT" in header
@@ -459,7 +380,7 @@ def test_clearing_an_empty_session_deletes_cookie(
     # clear() counts as a change even on an empty session, as in Flask: the
     # deletion is harmless and guarantees no stale cookie survives.
     rv = client.get("/clear")
-    (header,) = _set_cookie_headers(rv)
+    (header,) = set_cookie_headers(rv)
     assert header.startswith("session=;")
     assert "Max-Age=0" in header
     assert rv.headers["Vary"] == "Cookie"
@@ -646,128 +567,6 @@ def test_non_permanent_session_not_refreshed(
     assert "Set-Cookie" not in client.get("/read").headers
 
 
-def test_server_side_expiry(
-    app: Vial,
-    client: VialClient,
-    seen: list[dict[str, t.Any]],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    app.permanent_session_lifetime = timedelta(seconds=100)
-    now = time.time()
-    _freeze_time(monkeypatch, now - 50)
-    client.get("/set/user/ann")
-
-    _freeze_time(monkeypatch, now)
-    client.get("/read")
-    _freeze_time(monkeypatch, now + 60)
-    rv = client.get("/read")
-    assert rv.status_code == 200
-    assert seen == [{"user": "ann"}, {}]
-
-
-# Bad cookies
-
-
-def _signed(app: Vial, data: object, key: str | None = None) -> str:
-    if key is not None:
-        app.config["SECRET_KEY"], old = key, app.config["SECRET_KEY"]
-    signer = SecureCookieSessionInterface().get_signing_serializer(app)
-    if key is not None:
-        app.config["SECRET_KEY"] = old
-    assert signer is not None
-    return signer.dumps(data)
-
-
-@pytest.mark.parametrize(
-    "mangle",
-    [
-        pytest.param(
-            lambda c: c[:-5] + ("A" if c[-5] != "A" else "B") + c[-4:], id="bad-sig"
-        ),
-        pytest.param(
-            lambda c: "e" + c[1:] if c[0] != "e" else "f" + c[1:], id="payload"
-        ),
-        pytest.param(lambda c: c[: len(c) // 2], id="truncated"),
-        pytest.param(lambda c: c.split(".", 1)[0], id="no-signature"),
-        pytest.param(lambda c: "!!!not*base64!!!", id="non-base64"),
-        pytest.param(lambda c: "a.b.c", id="garbage-dots"),
-        pytest.param(lambda c: "." + c, id="fake-compressed"),
-        pytest.param(lambda c: "", id="empty"),
-    ],
-)
-def test_bad_cookie_gives_empty_session(
-    app: Vial,
-    client: VialClient,
-    seen: list[dict[str, t.Any]],
-    mangle: t.Callable[[str], str],
-) -> None:
-    client.set_cookie("session", mangle(_signed(app, {"user": "ann"})))
-    rv = client.get("/read")
-    assert rv.status_code == 200
-    assert seen == [{}]
-
-
-def test_wrong_key_gives_empty_session(
-    app: Vial, client: VialClient, seen: list[dict[str, t.Any]]
-) -> None:
-    client.set_cookie("session", _signed(app, {"user": "ann"}, key="other key"))
-    assert client.get("/read").status_code == 200
-    assert seen == [{}]
-
-
-def test_signed_non_dict_gives_empty_session(
-    app: Vial, client: VialClient, seen: list[dict[str, t.Any]]
-) -> None:
-    client.set_cookie("session", _signed(app, ["not", "a", "session"]))
-    assert client.get("/read").status_code == 200
-    assert seen == [{}]
-
-
-def test_signed_bad_compressed_payload_gives_empty_session(
-    app: Vial, client: VialClient, seen: list[dict[str, t.Any]]
-) -> None:
-    signer = SecureCookieSessionInterface().get_signing_serializer(app)
-    assert signer is not None
-    # Correctly signed, but claims zlib compression of bytes that are not.
-    payload = "." + base64.urlsafe_b64encode(b"not zlib").decode().rstrip("=")
-    cookie = signer.make_signer().sign(payload).decode()
-    client.set_cookie("session", cookie)
-    assert client.get("/read").status_code == 200
-    assert seen == [{}]
-
-
-def test_bad_cookie_is_replaced_when_written(
-    app: Vial, client: VialClient, seen: list[dict[str, t.Any]]
-) -> None:
-    client.set_cookie("session", "garbage")
-    client.get("/set/user/ann")
-    client.get("/read")
-    assert seen == [{"user": "ann"}]
-
-
-# Key rotation
-
-
-def test_secret_key_fallbacks(
-    app: Vial, client: VialClient, seen: list[dict[str, t.Any]]
-) -> None:
-    old_cookie = _signed(app, {"user": "ann"}, key="old key")
-    client.set_cookie("session", old_cookie)
-
-    client.get("/read")
-    app.config["SECRET_KEY_FALLBACKS"] = ["older key", "old key"]
-    client.get("/read")
-    assert seen == [{}, {"user": "ann"}]
-
-    # A new write is signed with the current key, not a fallback.
-    rv = client.get("/set/role/admin")
-    new_cookie = _cookie_value(rv.headers["Set-Cookie"])
-    app.config["SECRET_KEY_FALLBACKS"] = None
-    client.set_cookie("session", new_cookie)
-    client.get("/read")
-    assert seen[-1] == {"user": "ann", "role": "admin"}
-
-
 # No secret key
 
 
@@ -824,103 +623,6 @@ def test_custom_session_interface(app: Vial, client: VialClient) -> None:
 
     assert client.get("/").text == "memory"
     assert saved == [{"from": "memory", "seen": True}]
-
-
-# Interoperability with Flask's cookies
-
-
-CASES = VECTORS["cases"]
-CASE_IDS = [case["name"] for case in CASES]
-
-
-def _expected(case: dict[str, t.Any]) -> dict[str, t.Any]:
-    data: dict[str, t.Any] = _decode(case["data"])
-
-    if case.get("permanent"):
-        data["_permanent"] = True
-
-    return data
-
-
-def test_vectors_cover_every_tag() -> None:
-    cookies = "".join(
-        json.dumps(session_json_serializer.tag(_expected(c))) for c in CASES
-    )
-    for key in (" t", " b", " m", " u", " d", " di"):
-        assert f'"{key}"' in cookies
-
-
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_reads_flask_cookie(
-    app: Vial,
-    client: VialClient,
-    seen: list[dict[str, t.Any]],
-    monkeypatch: pytest.MonkeyPatch,
-    case: dict[str, t.Any],
-) -> None:
-    app.secret_key = VECTORS["secret_key"]
-    _freeze_time(monkeypatch, VECTORS["timestamp"] + 10)
-    client.set_cookie("session", case["cookie"])
-    assert client.get("/read").status_code == 200
-
-    expected = _expected(case)
-    assert seen == [expected]
-
-    for key, value in expected.items():
-        assert type(seen[0][key]) is type(value)
-
-
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_writes_flask_identical_cookie(
-    app: Vial,
-    client: VialClient,
-    monkeypatch: pytest.MonkeyPatch,
-    case: dict[str, t.Any],
-) -> None:
-    app.secret_key = VECTORS["secret_key"]
-    data = _decode(case["data"])
-
-    @app.get("/write")
-    def write() -> str:
-        session.update(data)
-
-        if case.get("permanent"):
-            session.permanent = True
-
-        return ""
-
-    _freeze_time(monkeypatch, VECTORS["timestamp"])
-    rv = client.get("/write")
-    assert _cookie_value(rv.headers["Set-Cookie"]) == case["cookie"]
-
-
-def test_reads_flask_cookie_with_key_as_fallback(
-    app: Vial,
-    client: VialClient,
-    seen: list[dict[str, t.Any]],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    app.secret_key = "rotated"
-    app.config["SECRET_KEY_FALLBACKS"] = [VECTORS["secret_key"]]
-    _freeze_time(monkeypatch, VECTORS["timestamp"] + 10)
-    case = CASES[0]
-    client.set_cookie("session", case["cookie"])
-    client.get("/read")
-    assert seen == [_expected(case)]
-
-
-def test_flask_cookie_expires_like_any_other(
-    app: Vial,
-    client: VialClient,
-    seen: list[dict[str, t.Any]],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    app.secret_key = VECTORS["secret_key"]
-    lifetime = app.permanent_session_lifetime.total_seconds()
-    _freeze_time(monkeypatch, VECTORS["timestamp"] + lifetime + 1)
-    client.set_cookie("session", CASES[0]["cookie"])
-    assert client.get("/read").status_code == 200
-    assert seen == [{}]
 
 
 def test_session_transaction_round_trip(
