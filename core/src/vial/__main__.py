@@ -1,0 +1,7 @@
+"""``python -m vial``: the ``vial`` command."""
+
+from __future__ import annotations
+
+from .cli import main
+
+main()
