@@ -30,6 +30,6 @@ def app() -> Vial:
     through ``wsgiref.validate``, proving it is a valid WSGI application."""
     app = Vial("testapp", root_path=str(HERE))
     app.config.update(TESTING=True, SECRET_KEY="test key")
-    app.wsgi_app = wsgiref.validate.validator(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = wsgiref.validate.validator(app.wsgi_app)  # type: ignore[method-assign,assignment]
     app.test_client_class = ValidatingClient
     return app
