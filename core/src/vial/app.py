@@ -349,12 +349,19 @@ class Vial(AppBase):
             )
 
         response_class = self.response_class
-        if type(rv) is not response_class:
-            if isinstance(rv, (str, bytes, bytearray)) or isinstance(rv, cabc.Iterator):
+        # isinstance, not an exact type check: force_type below would turn an
+        # instance of a subclass back into the base response class.
+        if not isinstance(rv, response_class):
+            if isinstance(rv, (str, bytes)) or isinstance(rv, cabc.Iterator):
                 rv = response_class(rv, status=status, headers=headers)
                 status = headers = None
             elif isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)
+            elif isinstance(rv, bytearray):
+                # WSGI bodies must be bytes; werkzeug would send the
+                # bytearray itself.
+                rv = response_class(bytes(rv), status=status, headers=headers)
+                status = headers = None
             elif isinstance(rv, HTTPException):
                 rv = response_class.force_type(
                     rv.get_response(_cv_request.get().request.environ)

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import typing as t
 
+from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as RequestBase
 from werkzeug.wrappers import Response as ResponseBase
+from werkzeug.wsgi import LimitedStream
 
 from . import json
 from .globals import _cv_app
 from .scaffold import _split_blueprint_path
 
 if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+    from werkzeug.datastructures import Headers
+    from werkzeug.formparser import FormDataParser
     from werkzeug.routing import Rule
 
 
@@ -107,8 +114,42 @@ class Request(RequestBase):
             return []
         return _split_blueprint_path(name)
 
+    @cached_property
+    def stream(self) -> t.IO[bytes]:
+        """The body stream, limited to :attr:`max_content_length`; reading
+        past the limit is a 413 error."""
+        stream = super().stream
+        limit = self.max_content_length
+        if limit is not None and "wsgi.input_terminated" in self.environ:
+            # The server ends the body (chunked encoding), so the stream is
+            # cut at the limit; werkzeug's read() would stop there quietly
+            # and return a truncated body, so check that nothing follows.
+            return t.cast(
+                t.IO[bytes], _MaxLengthStream(self.environ["wsgi.input"], limit)
+            )
+        return stream
+
+    def make_form_data_parser(self) -> FormDataParser:
+        """Create the form parser; it raises on a malformed body instead of
+        returning an empty form, so the client gets a 400."""
+        parser = super().make_form_data_parser()
+        parser.silent = False
+        return parser
+
     def _load_form_data(self) -> None:
-        super()._load_form_data()
+        try:
+            super()._load_form_data()
+        except ValueError as e:
+            # Later reads of form and files see empty data instead of
+            # parsing the consumed stream again.
+            empty = self.parameter_storage_class()
+            self.__dict__.update(form=empty, files=empty)
+            raise BadRequest(
+                f"The {self.mimetype!r} request body could not be parsed"
+                f" ({e}). Send a complete, well-formed body; for"
+                " 'multipart/form-data', use the boundary given in the"
+                " Content-Type header."
+            ) from e
         # In debug mode, reading a missing file field from a form sent
         # without multipart encoding gets an error that explains why.
         app_ctx = _cv_app.get(None)
@@ -121,6 +162,20 @@ class Request(RequestBase):
             from .debughelpers import attach_enctype_error_multidict
 
             attach_enctype_error_multidict(self)
+
+
+class _MaxLengthStream(LimitedStream):
+    """A stream limited to ``max_content_length`` that raises 413 when the
+    body goes on past the limit, also when read all at once."""
+
+    def __init__(self, stream: t.IO[bytes], limit: int) -> None:
+        super().__init__(stream, limit, is_max=True)
+
+    def readall(self) -> bytes:
+        data = super().readall()
+        if self.is_exhausted and self._stream.read(1):
+            raise RequestEntityTooLarge()
+        return data
 
 
 class Response(ResponseBase):
@@ -145,3 +200,12 @@ class Response(ResponseBase):
         if app_ctx is not None:
             return app_ctx.app.config["MAX_COOKIE_SIZE"]  # type: ignore[no-any-return]
         return super().max_cookie_size
+
+    def get_wsgi_headers(self, environ: WSGIEnvironment) -> Headers:
+        """The headers to send; a ``204 No Content`` response sends no
+        ``Content-Type``, since it has no content to describe (and WSGI
+        validators reject one)."""
+        headers = super().get_wsgi_headers(environ)
+        if self.status_code == 204:
+            headers.remove("Content-Type")
+        return headers
