@@ -244,6 +244,7 @@ def _make_options() -> tuple[click.Option, click.Option, click.Option]:
     app = _AppOption(
         ["-A", "--app"],
         metavar="IMPORT",
+        is_eager=True,
         expose_value=False,
         callback=_set_app,
         help="The app to load: 'module:name', where the module may be a dotted"
@@ -337,8 +338,7 @@ class VialGroup(AppGroup):
         self._loaded_plugin_commands = True
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        """Return a built-in or plugin command, or else one of the app's,
-        with the app's context pushed for it."""
+        """Return a built-in or plugin command, or else one of the app's."""
         self._load_plugin_commands()
         rv = super().get_command(ctx, cmd_name)
         if rv is not None:
@@ -350,11 +350,22 @@ class VialGroup(AppGroup):
         except NoAppException as e:
             click.secho(f"Error: {e.format_message()}\n", err=True, fg="red")
             return None
-
-        current = _cv_app.get(None)
-        if current is None or current.app is not app:
-            ctx.with_resource(app.app_context())
         return app.cli.get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Find the command to invoke; the app's commands (even plain click
+        commands added to ``app.cli``) run with the app's context pushed."""
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if cmd is not None and name not in self.commands:
+            app = ctx.ensure_object(ScriptInfo).load_app()
+            current = _cv_app.get(None)
+            if current is None or current.app is not app:
+                # Pushed here, when the command is about to run, rather than
+                # when it is looked up, which listing the help also does.
+                ctx.with_resource(app.app_context())
+        return name, cmd, rest
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """List the built-in, plugin and app commands; a failure to load the
@@ -388,10 +399,35 @@ class VialGroup(AppGroup):
             )
         return super().make_context(info_name, args, parent=parent, **extra)
 
+    def _prepare_for_help(self, ctx: click.Context) -> None:
+        """Load the env files and read ``VIAL_APP`` if that has not happened
+        yet, so the help lists the app's commands."""
+        info = ctx.ensure_object(ScriptInfo)
+        if not info._dotenv_loaded:
+            self._env_file_option.handle_parse_result(ctx, {}, [])
+        if info.app_import_path is None:
+            self._app_option.handle_parse_result(ctx, {}, [])
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """The ``--help`` option, which prepares the app before showing the
+        help, since it is processed before the other options."""
+        option = super().get_help_option(ctx)
+        if option is None or getattr(option.callback, "_vial_prepares", False):
+            return option
+        show_help = option.callback
+
+        def callback(ctx: click.Context, param: click.Parameter, value: t.Any) -> t.Any:
+            if value and not ctx.resilient_parsing:
+                self._prepare_for_help(ctx)
+            return show_help(ctx, param, value) if show_help else value
+
+        callback._vial_prepares = True  # type: ignore[attr-defined]
+        option.callback = callback
+        return option
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Parse the arguments; without any, still load the env files and
         ``--app`` so the help lists the app's commands."""
         if not args and self.no_args_is_help:
-            self._env_file_option.handle_parse_result(ctx, {}, [])
-            self._app_option.handle_parse_result(ctx, {}, [])
+            self._prepare_for_help(ctx)
         return super().parse_args(ctx, args)
