@@ -12,9 +12,6 @@ from vial import Response
 from vial import Vial
 from vial.testing import VialClient
 
-if t.TYPE_CHECKING:
-    pass
-
 # -- constructor ---------------------------------------------------------------
 
 
@@ -635,3 +632,322 @@ def test_failed_first_request_still_ends_setup(app: Vial, client: VialClient) ->
         client.get("/")
     with pytest.raises(AssertionError):
         app.route("/late")
+
+
+# -- templates -------------------------------------------------------------------
+
+
+def test_jinja_env_created_lazily(app: Vial) -> None:
+    assert "jinja_env" not in app.__dict__
+    env = app.jinja_env
+    assert app.jinja_env is env
+    assert env.globals["config"] is app.config
+    assert env.globals["url_for"] == app.url_for
+
+
+def test_template_filter_decorator(app: Vial) -> None:
+    from vial import render_template_string
+
+    def reverse(value: str) -> str:
+        return value[::-1]
+
+    def shout(value: str) -> str:
+        return value.upper()
+
+    assert app.template_filter()(reverse) is reverse
+    assert app.template_filter("loud")(shout) is shout
+    assert app.jinja_env.filters["reverse"] is reverse
+    assert app.jinja_env.filters["loud"] is shout
+    assert "shout" not in app.jinja_env.filters
+    with app.app_context():
+        assert render_template_string("{{ 'abc'|reverse|loud }}") == "CBA"
+
+
+def test_add_template_filter(app: Vial) -> None:
+    def double(value: int) -> int:
+        return value * 2
+
+    app.add_template_filter(double)
+    app.add_template_filter(double, "twice")
+    assert app.jinja_env.filters["double"] is double
+    assert app.jinja_env.filters["twice"] is double
+
+
+def test_template_test_decorator(app: Vial) -> None:
+    from vial import render_template_string
+
+    def positive(value: int) -> bool:
+        return value > 0
+
+    assert app.template_test()(positive) is positive
+    app.add_template_test(positive, "plus")
+    with app.app_context():
+        assert render_template_string("{{ 3 is positive }}{{ -1 is plus }}") == (
+            "TrueFalse"
+        )
+
+
+def test_template_global_decorator(app: Vial) -> None:
+    from vial import render_template_string
+
+    def answer() -> int:
+        return 42
+
+    assert app.template_global()(answer) is answer
+    app.add_template_global(answer, "reply")
+    with app.app_context():
+        assert render_template_string("{{ answer() }} {{ reply() }}") == "42 42"
+
+
+def test_template_registrations_are_per_app() -> None:
+    one, two = Vial("one"), Vial("two")
+    one.add_template_filter(str.upper, "up")
+    assert "up" in one.jinja_env.filters
+    assert "up" not in two.jinja_env.filters
+
+
+def test_select_jinja_autoescape(app: Vial) -> None:
+    assert app.select_jinja_autoescape(None)
+    for name in ("a.html", "a.htm", "a.xml", "a.xhtml", "a.svg"):
+        assert app.select_jinja_autoescape(name)
+    assert not app.select_jinja_autoescape("a.txt")
+    assert not app.select_jinja_autoescape("a.js")
+
+
+def test_update_template_context(app: Vial) -> None:
+    @app.context_processor
+    def extra() -> dict[str, t.Any]:
+        return {"site": "vial", "user": "processor"}
+
+    with app.test_request_context("/?a=1"):
+        context: dict[str, t.Any] = {"user": "explicit"}
+        app.update_template_context(context)
+        # Values passed to the render call win over processors.
+        assert context["user"] == "explicit"
+        assert context["site"] == "vial"
+        assert context["request"].args["a"] == "1"
+        assert "g" in context
+
+
+def test_update_template_context_without_request(app: Vial) -> None:
+    with app.app_context():
+        context: dict[str, t.Any] = {}
+        app.update_template_context(context)
+        assert set(context) == {"g"}
+
+
+# -- shell context ---------------------------------------------------------------
+
+
+def test_make_shell_context_defaults(app: Vial) -> None:
+    from vial import g
+
+    assert app.make_shell_context() == {"app": app, "g": g}
+
+
+def test_shell_context_processors(app: Vial) -> None:
+    def first() -> dict[str, t.Any]:
+        return {"one": 1, "shared": "first"}
+
+    def second() -> dict[str, t.Any]:
+        return {"two": 2, "shared": "second"}
+
+    assert app.shell_context_processor(first) is first
+    app.shell_context_processor(second)
+    context = app.make_shell_context()
+    assert context["one"] == 1
+    assert context["two"] == 2
+    assert context["shared"] == "second"
+    assert context["app"] is app
+    assert app.shell_context_processors == [first, second]
+
+
+# -- error handler lookup --------------------------------------------------------
+
+
+def _handler(name: str) -> t.Callable[[Exception], str]:
+    def handler(e: Exception) -> str:
+        return name
+
+    return handler
+
+
+def _found(app: Vial, e: Exception, blueprints: list[str]) -> str | None:
+    handler = app._find_error_handler(e, blueprints)
+    return None if handler is None else t.cast(str, handler(e))
+
+
+def test_find_error_handler_order(app: Vial) -> None:
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.exceptions import NotFound
+
+    app.register_error_handler(HTTPException, _handler("app http"))
+    assert _found(app, NotFound(), []) == "app http"
+    app.error_handler_spec["bp"][None][HTTPException] = _handler("bp http")
+    # A blueprint's class handler beats the app's class handler.
+    assert _found(app, NotFound(), ["bp"]) == "bp http"
+    assert _found(app, NotFound(), []) == "app http"
+    app.register_error_handler(404, _handler("app 404"))
+    # A handler for the status code beats class handlers, in any scope.
+    assert _found(app, NotFound(), ["bp"]) == "app 404"
+    app.error_handler_spec["bp"][404][NotFound] = _handler("bp 404")
+    assert _found(app, NotFound(), ["bp"]) == "bp 404"
+    # Nested blueprints: the innermost scope is searched first.
+    app.error_handler_spec["bp.child"][404][NotFound] = _handler("child 404")
+    assert _found(app, NotFound(), ["bp.child", "bp"]) == "child 404"
+
+
+def test_find_error_handler_for_plain_exceptions(app: Vial) -> None:
+    app.register_error_handler(LookupError, _handler("lookup"))
+    app.error_handler_spec["bp"][None][KeyError] = _handler("bp key")
+    assert _found(app, KeyError(), []) == "lookup"
+    assert _found(app, KeyError(), ["bp"]) == "bp key"
+    assert _found(app, IndexError(), ["bp"]) == "lookup"
+    assert _found(app, ValueError(), ["bp"]) is None
+
+
+def test_find_error_handler_none_registered(app: Vial) -> None:
+    from werkzeug.exceptions import NotFound
+
+    assert _found(app, NotFound(), []) is None
+    assert _found(app, ZeroDivisionError(), ["bp"]) is None
+
+
+@pytest.mark.parametrize(
+    ("config", "debug", "error", "trapped"),
+    [
+        ({}, False, "notfound", False),
+        ({"TRAP_HTTP_EXCEPTIONS": True}, False, "notfound", True),
+        ({}, False, "badkey", False),
+        ({}, True, "badkey", True),
+        ({}, True, "badrequest", False),
+        ({"TRAP_BAD_REQUEST_ERRORS": True}, False, "badrequest", True),
+        ({"TRAP_BAD_REQUEST_ERRORS": True}, False, "notfound", False),
+        ({"TRAP_BAD_REQUEST_ERRORS": False}, True, "badkey", False),
+    ],
+)
+def test_trap_http_exception(
+    app: Vial, config: dict[str, t.Any], debug: bool, error: str, trapped: bool
+) -> None:
+    from werkzeug.exceptions import BadRequest
+    from werkzeug.exceptions import BadRequestKeyError
+    from werkzeug.exceptions import NotFound
+
+    errors = {
+        "notfound": NotFound(),
+        "badkey": BadRequestKeyError("k"),
+        "badrequest": BadRequest(),
+    }
+    app.config.update(config)
+    app.debug = debug
+    assert app.trap_http_exception(errors[error]) is trapped
+
+
+def test_should_ignore_error_default(app: Vial) -> None:
+    assert app.should_ignore_error(ValueError()) is False
+    assert app.should_ignore_error(None) is False
+
+
+# -- sync and async --------------------------------------------------------------
+
+
+def test_ensure_sync_returns_sync_functions_unchanged(app: Vial) -> None:
+    def view() -> str:
+        return "sync"
+
+    assert app.ensure_sync(view) is view
+    assert app.ensure_sync(len) is len
+
+
+def test_ensure_sync_runs_coroutine_functions(app: Vial) -> None:
+    import functools
+
+    async def add(a: int, b: int) -> int:
+        return a + b
+
+    wrapped = app.ensure_sync(add)
+    assert wrapped is not add
+    assert wrapped(1, 2) == 3
+    assert app.ensure_sync(functools.partial(add, 10))(5) == 15
+
+
+def test_async_view(app: Vial, client: VialClient) -> None:
+    import asyncio
+
+    @app.route("/")
+    async def index() -> str:
+        await asyncio.sleep(0)
+        return f"async {request.path}"
+
+    assert client.get("/").text == "async /"
+
+
+def test_async_to_sync_without_asgiref(
+    app: Vial, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "asgiref.sync", None)
+
+    async def view() -> str:
+        return "x"
+
+    with pytest.raises(RuntimeError, match=r"pip install 'vial\[async\]'"):
+        app.ensure_sync(view)
+
+
+# -- other setup -----------------------------------------------------------------
+
+
+def test_iter_blueprints_in_registration_order(app: Vial) -> None:
+    from vial import Blueprint
+
+    first, second = Blueprint("first", __name__), Blueprint("second", __name__)
+    app.register_blueprint(second)
+    app.register_blueprint(first)
+    assert list(app.iter_blueprints()) == [second, first]
+    assert app.blueprints == {"second": second, "first": first}
+
+
+def test_default_config_override_in_subclass() -> None:
+    class MyApp(Vial):
+        default_config = {**Vial.default_config, "SESSION_COOKIE_NAME": "mine"}
+
+    assert MyApp("a").config["SESSION_COOKIE_NAME"] == "mine"
+    assert Vial("a").config["SESSION_COOKIE_NAME"] == "session"
+
+
+def test_config_class_override() -> None:
+    from vial import Config
+
+    class MyConfig(Config):
+        pass
+
+    class MyApp(Vial):
+        config_class = MyConfig
+
+    assert type(MyApp("a").config) is MyConfig
+
+
+def test_json_provider_per_app() -> None:
+    from vial.json.provider import DefaultJSONProvider
+
+    class UnsortedProvider(DefaultJSONProvider):
+        sort_keys = False
+
+    class MyApp(Vial):
+        json_provider_class = UnsortedProvider
+
+    custom, plain = MyApp("a"), Vial("b")
+    assert isinstance(custom.json, UnsortedProvider)
+    assert type(plain.json) is DefaultJSONProvider
+    assert custom.json.dumps({"b": 1, "a": 2}) == '{"b": 1, "a": 2}'
+    assert plain.json.dumps({"b": 1, "a": 2}) == '{"a": 2, "b": 1}'
+
+
+def test_logger_named_after_app(app: Vial) -> None:
+    assert app.logger.name == "testapp"
+    assert app.logger is app.logger
+
+
+def test_cli_created_lazily(app: Vial) -> None:
+    assert "cli" not in app.__dict__
+    assert not app._has_cli_commands()
