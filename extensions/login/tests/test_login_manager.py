@@ -47,23 +47,37 @@ def test_second_init_app_is_an_error(app: Vial) -> None:
 
 def test_one_manager_serves_several_apps() -> None:
     manager = LoginManager()
-    store = {"7": User(7, "dora", "pw")}
-    manager.user_loader(lambda user_id: store.get(user_id.partition(":")[0]))
+    dora = User(7, "dora", "pw")
+    manager.user_loader(lambda user_id: dora if user_id == dora.get_id() else None)
     first, second = Vial("first"), Vial("second")
+    second.config["REMEMBER_COOKIE_NAME"] = "keep_me"
     for app in (first, second):
         app.config["SECRET_KEY"] = f"key of {app.name}"
+        manager.init_app(app)
 
-        @app.route("/who")
-        def who() -> str:
-            return "ok"
+        @app.route("/in")
+        def sign_in() -> str:
+            login_user(dora, remember=True)
+            return "in"
 
-    second.config["REMEMBER_COOKIE_NAME"] = "keep_me"
-    manager.init_app(first)
-    manager.init_app(second)
+        @app.route("/private")
+        @login_required
+        def private() -> str:
+            return "private"
+
     assert first.extensions["login"] is second.extensions["login"] is manager
-    assert first.config["REMEMBER_COOKIE_NAME"] == "remember_token"
-    assert second.config["REMEMBER_COOKIE_NAME"] == "keep_me"
     assert not hasattr(manager, "app")
+    first_client, second_client = first.test_client(), second.test_client()
+    first_client.get("/in")
+    second_client.get("/in")
+    # Each app uses its own settings and its own keys.
+    assert first_client.get_cookie("remember_token") is not None
+    assert second_client.get_cookie("keep_me") is not None
+    assert second_client.get_cookie("remember_token") is None
+    stray = second.test_client()
+    stray.set_cookie("keep_me", first_client.get_cookie("remember_token").value)  # type: ignore[union-attr]
+    assert stray.get("/private").status_code == 401
+    assert second_client.get("/private").status_code == 200
 
 
 def test_unauthorized_redirects_with_next_and_message(
