@@ -199,9 +199,12 @@ def test_async_before_request_can_answer(app: Vial, client: VialClient) -> None:
     assert (rv.status_code, rv.text) == (503, "Down for maintenance")
 
 
-def test_async_teardown_sees_the_error(app: Vial, client: VialClient) -> None:
+def test_async_teardown_sees_the_error(
+    app: Vial, client: VialClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    app.logger.disabled = True
+    # The logger is global (named after the app): silence it for this test only.
+    monkeypatch.setattr(app.logger, "disabled", True)
     seen: list[BaseException | None] = []
 
     @app.teardown_request
