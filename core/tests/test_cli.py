@@ -380,7 +380,7 @@ def test_console_script_and_python_m_vial() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == "hello from cliapp_basic\n"
 
-    code = "import sys; from vial.cli import main; sys.argv = ['vial', '--version']; main()"
+    code = "import sys; from vial.cli import main; sys.argv[1:] = ['--version']; main()"
     result = run_python("-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"Python {platform.python_version()}\nVial ")

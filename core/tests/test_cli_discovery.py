@@ -24,9 +24,7 @@ from vial.cli import VialGroup
 
 
 @pytest.fixture(autouse=True)
-def _isolated(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any
-) -> t.Iterator[None]:
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> t.Iterator[None]:
     with isolated_process_state(tmp_path):
         monkeypatch.chdir(CLI_APPS)
         yield
@@ -157,7 +155,10 @@ def test_debug_flag_set_on_loaded_app(monkeypatch: pytest.MonkeyPatch) -> None:
     app = info.load_app()
     assert app.debug is False
     monkeypatch.setenv("VIAL_DEBUG", "1")
-    assert ScriptInfo(create_app=lambda: app, set_debug_flag=False).load_app().debug is False
+    assert (
+        ScriptInfo(create_app=lambda: app, set_debug_flag=False).load_app().debug
+        is False
+    )
 
 
 # Errors

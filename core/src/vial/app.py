@@ -557,6 +557,12 @@ class Vial(AppBase):
         options.setdefault("use_reloader", self.debug)
         options.setdefault("use_debugger", self.debug)
         options.setdefault("threaded", True)
+        if options["use_debugger"] and not self.debug:
+            raise ValueError(
+                "The interactive debugger lets anyone who can open a page run"
+                " code on the server, so it is only available in debug mode."
+                " Pass 'debug=True' (or set VIAL_DEBUG=1) to use it."
+            )
 
         cli.show_server_banner(self.debug, self.name)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import typing as t
+
 from vial import Vial
 
 
-def _read_port(value: object) -> int:
-    return int(value)  # type: ignore[call-overload]
+def _read_port(value: t.Any) -> int:
+    return int(value)
 
 
 def create_app() -> Vial:
