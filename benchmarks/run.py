@@ -25,7 +25,10 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -177,6 +180,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=Path,
         metavar="README",
         help="rewrite the '## Benchmarks' section of this Markdown file",
+    )
+    group.add_argument(
+        "--report-only",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: rebuild the report (and README) from a results JSON",
     )
     group.add_argument(
         "--python",
@@ -353,9 +362,43 @@ def _run_imports(
     return records
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # Turn SIGTERM into an exception so the finally blocks stop gunicorn.
+    raise SystemExit(128 + signum)
+
+
+def _write_outputs(args: argparse.Namespace, results: dict[str, Any]) -> int:
+    summary = report.summarize(results)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    base = RESULTS_DIR / args.output_name
+    report.write_json(results, base.with_suffix(".json"))
+    base.with_suffix(".md").write_text(report.markdown(results, summary), "utf-8")
+    if not report.write_chart(results, summary, base.with_suffix(".png")):
+        _say("matplotlib is not installed: no chart was drawn.")
+    if args.update_readme is not None:
+        readme = args.update_readme
+        table = report.readme_table(results, summary)
+        text = report.replace_section(readme.read_text("utf-8"), "Benchmarks", table)
+        readme.write_text(text, "utf-8")
+        _say(f"Updated the Benchmarks section of {readme}.")
+    _say(f"Wrote {base.with_suffix('.md')} (.json, .png).")
+    errors = [
+        r for r in results["inprocess"] + results["e2e"] if r["status"] == "error"
+    ]
+    for record in errors:
+        framework, scenario = record["framework"], record["scenario"]
+        _say(f"ERROR {framework} / {scenario}: {record.get('error')}")
+    return 1 if errors else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write the results; return the exit status."""
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    # A shell starts background jobs with SIGINT ignored; Ctrl+C must still work.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if args.report_only is not None:
+        return _write_outputs(args, json.loads(args.report_only.read_text("utf-8")))
     frameworks = [FRAMEWORKS_BY_NAME[name] for name in args.frameworks]
     _say("Preparing venvs in benchmarks/.venvs ...")
     pythons = {
@@ -428,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
         results["e2e"] += [
             {**p, "scenario": s} for p in pending for s in args.e2e_scenarios
         ]
+    results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     summary = report.summarize(results)
     if not args.quick and not args.no_profile_missed and "vial" not in unavailable:
         for row in report.target_rows(summary):
@@ -435,30 +479,7 @@ def main(argv: list[str] | None = None) -> int:
                 results["profiles"].append(
                     _profile(pythons, "vial", row["scenario"], inprocess)
                 )
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    base = RESULTS_DIR / args.output_name
-    report.write_json(results, base.with_suffix(".json"))
-    base.with_suffix(".md").write_text(report.markdown(results, summary), "utf-8")
-    if not report.write_chart(results, summary, base.with_suffix(".png")):
-        _say("matplotlib is not installed: no chart was drawn.")
-    if args.update_readme is not None:
-        readme = args.update_readme
-        text = report.replace_section(
-            readme.read_text("utf-8"),
-            "Benchmarks",
-            report.readme_table(results, summary),
-        )
-        readme.write_text(text, "utf-8")
-        _say(f"Updated the Benchmarks section of {readme}.")
-    _say(f"Wrote {base.with_suffix('.md')} (.json, .png).")
-    errors = [
-        r for r in results["inprocess"] + results["e2e"] if r["status"] == "error"
-    ]
-    for record in errors:
-        _say(
-            f"ERROR {record['framework']} / {record['scenario']}: {record.get('error')}"
-        )
-    return 1 if errors else 0
+    return _write_outputs(args, results)
 
 
 if __name__ == "__main__":

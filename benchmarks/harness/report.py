@@ -198,7 +198,8 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
         "",
         f"Run on {machine['date']}: {machine['cpu']}, {machine['cores']} cores,"
         f" {machine['memory_gib']} GiB RAM, {machine['os']}, {machine['python']}"
-        f" (load average at start {machine['load_average']}).",
+        f" (load average {machine['load_average']} at the start,"
+        f" {machine.get('load_average_end', '?')} at the end).",
         "",
         f"Mode: {'quick smoke run' if settings['quick'] else 'full run'};"
         f" {settings['rounds']} interleaved in-process rounds"
