@@ -298,6 +298,10 @@ class Blueprint(Scaffold):
         def scoped(key: str | None) -> str:
             return name if key is None else f"{name}.{key}"
 
+        # Views registered with the endpoint decorator are copied as they
+        # are, so they must be named with the full dotted endpoint.
+        app.view_functions.update(self.view_functions)
+
         for key, by_code in self.error_handler_spec.items():
             app.error_handler_spec[scoped(key)] = defaultdict(
                 dict,
