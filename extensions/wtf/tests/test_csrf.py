@@ -1,0 +1,779 @@
+from __future__ import annotations
+
+import logging
+import time
+import types
+import typing as t
+
+import itsdangerous.timed
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+from wtforms.validators import ValidationError
+
+from vial import Blueprint
+from vial import g
+from vial import render_template_string
+from vial import request
+from vial import session
+from vial import Vial
+from vial.testing import VialClient
+from vial_wtf import CSRFError
+from vial_wtf import CSRFProtect
+from vial_wtf import generate_csrf
+from vial_wtf import validate_csrf
+from vial_wtf.csrf import TOKEN_SALT
+
+if t.TYPE_CHECKING:
+    from vial.ctx import RequestContext
+
+
+def _add_views(app: Vial) -> None:
+    @app.route("/token")
+    def token() -> str:
+        return generate_csrf()
+
+    @app.route("/submit", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def submit() -> str:
+        return f"done {request.method}"
+
+
+@pytest.fixture
+def csrf(app: Vial) -> CSRFProtect:
+    """CSRFProtect on the app, with a token view and a protected view."""
+    protect = CSRFProtect(app)
+    _add_views(app)
+    return protect
+
+
+def _token(client: VialClient) -> str:
+    return client.get("/token").text
+
+
+def _freeze_clock_ahead(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Make itsdangerous see a clock ``seconds`` in the future."""
+    later = time.time() + seconds
+    fake = types.SimpleNamespace(time=lambda: later)
+    monkeypatch.setattr(itsdangerous.timed, "time", fake)
+
+
+# generate_csrf
+
+
+def test_generate_stores_raw_token_in_session_and_signs_it(
+    req_ctx: RequestContext,
+) -> None:
+    token = generate_csrf()
+    raw = session["csrf_token"]
+    assert isinstance(raw, str)
+    assert len(raw) == 40
+    serializer = URLSafeTimedSerializer("test secret key", salt=TOKEN_SALT)
+    assert serializer.loads(token) == raw
+    assert token != raw
+
+
+def test_generate_reuses_token_within_request(req_ctx: RequestContext) -> None:
+    first = generate_csrf()
+    assert generate_csrf() == first
+    # The cache on g is prefixed; the app's own names on g stay free.
+    assert "csrf_token" not in g
+    assert not [name for name in g if not name.startswith("_vial_wtf_")]
+
+
+def test_generate_keeps_raw_token_across_requests(
+    app: Vial, client: VialClient
+) -> None:
+    _add_views(app)
+    client.get("/token")
+    with client.session_transaction() as sess:
+        raw = sess["csrf_token"]
+    client.get("/token")
+    with client.session_transaction() as sess:
+        assert sess["csrf_token"] == raw
+
+
+def test_generate_with_token_key_uses_another_session_key(
+    req_ctx: RequestContext,
+) -> None:
+    token = generate_csrf(token_key="other_token")
+    assert "other_token" in session
+    assert "csrf_token" not in session
+    validate_csrf(token, token_key="other_token")
+    with pytest.raises(ValidationError, match="session token is missing"):
+        validate_csrf(token)
+
+
+def test_generate_with_secret_key(req_ctx: RequestContext) -> None:
+    token = generate_csrf(secret_key="another key")
+    validate_csrf(token, secret_key="another key")
+    with pytest.raises(ValidationError, match=r"The CSRF token is invalid\."):
+        validate_csrf(token)
+
+
+def test_generate_replaces_a_corrupt_session_value(req_ctx: RequestContext) -> None:
+    session["csrf_token"] = 12345
+    token = generate_csrf()
+    assert isinstance(session["csrf_token"], str)
+    validate_csrf(token)
+
+
+def test_generate_uses_wtf_secret_key(app: Vial) -> None:
+    app.config["WTF_CSRF_SECRET_KEY"] = "csrf only key"
+    with app.test_request_context():
+        token = generate_csrf()
+        serializer = URLSafeTimedSerializer("csrf only key", salt=TOKEN_SALT)
+        assert serializer.loads(token) == session["csrf_token"]
+
+
+def test_generate_without_secret_key_is_a_clear_error(app: Vial) -> None:
+    app.config["SECRET_KEY"] = None
+    with (
+        app.test_request_context(),
+        pytest.raises(RuntimeError, match=r"SECRET_KEY.*long random value"),
+    ):
+        generate_csrf()
+
+
+def test_validate_without_secret_key_is_a_clear_error(app: Vial) -> None:
+    app.config["SECRET_KEY"] = None
+    with (
+        app.test_request_context(),
+        pytest.raises(RuntimeError, match="No secret key is set"),
+    ):
+        validate_csrf("token")
+
+
+def test_empty_field_name_is_a_clear_error(app: Vial) -> None:
+    app.config["WTF_CSRF_FIELD_NAME"] = ""
+    with (
+        app.test_request_context(),
+        pytest.raises(RuntimeError, match="WTF_CSRF_FIELD_NAME"),
+    ):
+        generate_csrf()
+
+
+# validate_csrf
+
+
+def test_validate_accepts_own_token(req_ctx: RequestContext) -> None:
+    validate_csrf(generate_csrf())
+
+
+def test_validate_missing_token(req_ctx: RequestContext) -> None:
+    generate_csrf()
+    for data in (None, ""):
+        with pytest.raises(ValidationError) as info:
+            validate_csrf(data)
+        assert info.value.args[0] == "The CSRF token is missing."
+
+
+def test_validate_missing_session_token(app: Vial) -> None:
+    with app.test_request_context():
+        token = generate_csrf()
+    # A new request has a new, empty session.
+    with app.test_request_context(), pytest.raises(ValidationError) as info:
+        validate_csrf(token)
+    assert info.value.args[0] == "The CSRF session token is missing."
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+        lambda token: "not a token at all",
+        lambda token: URLSafeTimedSerializer("wrong key", salt=TOKEN_SALT).dumps(
+            "x" * 40
+        ),
+        lambda token: URLSafeTimedSerializer("test secret key", salt="other").dumps(
+            "x" * 40
+        ),
+        lambda token: "é" + token,
+    ],
+    ids=["tampered", "garbage", "wrong-key", "wrong-salt", "non-ascii"],
+)
+def test_validate_forged_token(
+    req_ctx: RequestContext, forge: t.Callable[[str], str]
+) -> None:
+    token = generate_csrf()
+    with pytest.raises(ValidationError) as info:
+        validate_csrf(forge(token))
+    assert info.value.args[0] == "The CSRF token is invalid."
+
+
+def test_validate_token_for_another_raw_value(req_ctx: RequestContext) -> None:
+    generate_csrf()
+    serializer = URLSafeTimedSerializer("test secret key", salt=TOKEN_SALT)
+    other = serializer.dumps("0" * 40)
+    with pytest.raises(ValidationError) as info:
+        validate_csrf(other)
+    assert info.value.args[0] == "The CSRF tokens do not match."
+
+
+def test_validate_signed_non_string_payload(req_ctx: RequestContext) -> None:
+    generate_csrf()
+    serializer = URLSafeTimedSerializer("test secret key", salt=TOKEN_SALT)
+    with pytest.raises(ValidationError, match="do not match"):
+        validate_csrf(serializer.dumps(["a", "list"]))
+
+
+def test_validate_expired_token(
+    req_ctx: RequestContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = generate_csrf()
+    _freeze_clock_ahead(monkeypatch, 3601)
+    with pytest.raises(ValidationError) as info:
+        validate_csrf(token)
+    assert info.value.args[0] == "The CSRF token has expired."
+
+
+def test_validate_within_time_limit(
+    req_ctx: RequestContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = generate_csrf()
+    _freeze_clock_ahead(monkeypatch, 3500)
+    validate_csrf(token)
+
+
+def test_validate_time_limit_argument(
+    req_ctx: RequestContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    token = generate_csrf()
+    _freeze_clock_ahead(monkeypatch, 20)
+    validate_csrf(token)
+    with pytest.raises(ValidationError, match="expired"):
+        validate_csrf(token, time_limit=10)
+    with pytest.raises(ValidationError, match="expired"):
+        validate_csrf(token, time_limit=timedelta(seconds=10))
+
+
+def test_validate_without_time_limit(
+    app: Vial, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.config["WTF_CSRF_TIME_LIMIT"] = None
+    with app.test_request_context():
+        token = generate_csrf()
+        _freeze_clock_ahead(monkeypatch, 10 * 365 * 24 * 3600)
+        validate_csrf(token)
+
+
+def test_validate_accepts_tokens_signed_with_fallback_key(app: Vial) -> None:
+    with app.test_request_context():
+        old_token = generate_csrf()
+        raw = session["csrf_token"]
+    app.config.update(SECRET_KEY="new key", SECRET_KEY_FALLBACKS=["test secret key"])
+    with app.test_request_context():
+        session["csrf_token"] = raw
+        validate_csrf(old_token)
+        new_token = generate_csrf()
+        # New tokens are signed with the new key.
+        URLSafeTimedSerializer("new key", salt=TOKEN_SALT).loads(new_token)
+
+
+# CSRFProtect set-up
+
+
+def test_init_app_later_and_extension_key(app: Vial) -> None:
+    csrf = CSRFProtect()
+    assert "csrf" not in app.extensions
+    csrf.init_app(app)
+    assert app.extensions["csrf"] is csrf
+
+
+def test_second_init_app_is_an_error(app: Vial) -> None:
+    csrf = CSRFProtect(app)
+    with pytest.raises(RuntimeError, match="only once per app"):
+        csrf.init_app(app)
+    with pytest.raises(RuntimeError, match="already set up"):
+        CSRFProtect(app)
+
+
+def test_init_app_without_secret_key_is_a_clear_error(app: Vial) -> None:
+    app.config["SECRET_KEY"] = None
+    with pytest.raises(RuntimeError, match=r"app.config\['SECRET_KEY'\]"):
+        CSRFProtect(app)
+    assert "csrf" not in app.extensions
+
+
+def test_init_app_with_only_wtf_secret_key(app: Vial) -> None:
+    app.config.update(SECRET_KEY=None, WTF_CSRF_SECRET_KEY="csrf key")
+    CSRFProtect(app)
+    assert app.extensions["csrf"] is not None
+
+
+def test_init_app_without_secret_key_when_disabled(app: Vial) -> None:
+    app.config.update(SECRET_KEY=None, WTF_CSRF_ENABLED=False)
+    CSRFProtect(app)
+    assert app.extensions["csrf"] is not None
+
+
+def test_init_app_sets_defaults_without_overriding(app: Vial) -> None:
+    app.config["WTF_CSRF_TIME_LIMIT"] = 60
+    CSRFProtect(app)
+    assert app.config["WTF_CSRF_TIME_LIMIT"] == 60
+    assert app.config["WTF_CSRF_ENABLED"] is True
+    assert app.config["WTF_CSRF_METHODS"] == {"POST", "PUT", "PATCH", "DELETE"}
+    assert app.config["WTF_CSRF_HEADERS"] == ["X-CSRFToken", "X-CSRF-Token"]
+    assert app.config["WTF_CSRF_FIELD_NAME"] == "csrf_token"
+    assert app.config["WTF_CSRF_SSL_STRICT"] is True
+    assert app.config["WTF_CSRF_CHECK_DEFAULT"] is True
+
+
+def test_csrf_token_template_global(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    @app.route("/page")
+    def page() -> str:
+        return render_template_string(
+            '<input name="csrf_token" value="{{ csrf_token() }}">'
+        )
+
+    html = client.get("/page").text
+    token = html.split('value="')[1].split('"')[0]
+    assert client.post("/submit", data={"csrf_token": token}).text == "done POST"
+    with app.test_request_context():
+        assert app.jinja_env.globals["csrf_token"] is generate_csrf
+
+
+# The automatic check
+
+
+def test_post_without_token_is_rejected_with_reason(
+    csrf: CSRFProtect, client: VialClient
+) -> None:
+    response = client.post("/submit", data={"name": "x"})
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert "The CSRF token is missing." in response.text
+
+
+def test_post_without_session_token(csrf: CSRFProtect, client: VialClient) -> None:
+    response = client.post("/submit", data={"csrf_token": "whatever"})
+    assert response.status_code == 400
+    assert "The CSRF session token is missing." in response.text
+
+
+def test_json_client_gets_json_error(csrf: CSRFProtect, client: VialClient) -> None:
+    response = client.post("/submit", json={"name": "x"})
+    assert response.status_code == 400
+    assert response.mimetype == "application/json"
+    assert response.json == {
+        "code": 400,
+        "name": "Bad Request",
+        "error": "The CSRF token is missing.",
+    }
+    response = client.post(
+        "/submit", data={"a": "b"}, headers={"Accept": "application/json"}
+    )
+    assert response.json is not None
+    assert response.json["error"] == "The CSRF token is missing."
+
+
+def test_every_protected_method_is_checked(
+    csrf: CSRFProtect, client: VialClient
+) -> None:
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        assert client.open("/submit", method=method).status_code == 400
+    assert client.get("/submit").text == "done GET"
+    assert client.open("/submit", method="OPTIONS").status_code == 200
+    assert client.head("/submit").status_code == 200
+
+
+def test_valid_form_token_passes(csrf: CSRFProtect, client: VialClient) -> None:
+    token = _token(client)
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        response = client.open("/submit", method=method, data={"csrf_token": token})
+        assert response.text == f"done {method}"
+
+
+def test_prefixed_form_field_passes(csrf: CSRFProtect, client: VialClient) -> None:
+    token = _token(client)
+    response = client.post("/submit", data={"login-csrf_token": token})
+    assert response.text == "done POST"
+
+
+@pytest.mark.parametrize("header", ["X-CSRFToken", "X-CSRF-Token"])
+def test_header_token_passes_for_json_and_ajax(
+    csrf: CSRFProtect, client: VialClient, header: str
+) -> None:
+    token = _token(client)
+    response = client.post("/submit", json={"a": 1}, headers={header: token})
+    assert response.text == "done POST"
+    response = client.delete(
+        "/submit", headers={header: token, "X-Requested-With": "XMLHttpRequest"}
+    )
+    assert response.text == "done DELETE"
+
+
+def test_custom_headers_and_field_name(app: Vial, client: VialClient) -> None:
+    app.config.update(WTF_CSRF_HEADERS=["X-My-Token"], WTF_CSRF_FIELD_NAME="_csrf")
+    CSRFProtect(app)
+    _add_views(app)
+    token = _token(client)
+    assert client.post("/submit", headers={"X-My-Token": token}).status_code == 200
+    assert client.post("/submit", headers={"X-CSRFToken": token}).status_code == 400
+    assert client.post("/submit", data={"_csrf": token}).status_code == 200
+    assert client.post("/submit", data={"csrf_token": token}).status_code == 400
+
+
+def test_custom_methods(app: Vial, client: VialClient) -> None:
+    app.config["WTF_CSRF_METHODS"] = {"POST"}
+    CSRFProtect(app)
+    _add_views(app)
+    assert client.put("/submit").text == "done PUT"
+    assert client.post("/submit").status_code == 400
+
+
+def test_forged_token_is_rejected(csrf: CSRFProtect, client: VialClient) -> None:
+    token = _token(client)
+    response = client.post("/submit", data={"csrf_token": token[:-4] + "abcd"})
+    assert response.status_code == 400
+    assert "The CSRF token is invalid." in response.text
+
+
+def test_expired_token_is_rejected(
+    csrf: CSRFProtect, client: VialClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = _token(client)
+    _freeze_clock_ahead(monkeypatch, 3601)
+    response = client.post("/submit", data={"csrf_token": token})
+    assert response.status_code == 400
+    assert "The CSRF token has expired." in response.text
+
+
+def test_short_time_limit(
+    app: Vial, client: VialClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.config["WTF_CSRF_TIME_LIMIT"] = 5
+    CSRFProtect(app)
+    _add_views(app)
+    token = _token(client)
+    assert client.post("/submit", data={"csrf_token": token}).status_code == 200
+    _freeze_clock_ahead(monkeypatch, 6)
+    response = client.post("/submit", data={"csrf_token": token})
+    assert "The CSRF token has expired." in response.text
+
+
+def test_token_from_another_session_is_rejected(app: Vial, csrf: CSRFProtect) -> None:
+    alice = app.test_client()
+    mallory = app.test_client()
+    alice_token = _token(alice)
+    _token(mallory)  # mallory has a session token of her own
+    response = mallory.post("/submit", data={"csrf_token": alice_token})
+    assert response.status_code == 400
+    assert "The CSRF tokens do not match." in response.text
+    # Without any session token, the reason says so.
+    response = app.test_client().post("/submit", data={"csrf_token": alice_token})
+    assert "The CSRF session token is missing." in response.text
+    assert alice.post("/submit", data={"csrf_token": alice_token}).status_code == 200
+
+
+def test_unrouted_requests_are_not_checked(
+    csrf: CSRFProtect, client: VialClient
+) -> None:
+    assert client.post("/nowhere").status_code == 404
+    assert client.post("/token").status_code == 405
+
+
+def test_failures_are_logged(
+    csrf: CSRFProtect, client: VialClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="vial_wtf.csrf"):
+        client.post("/submit")
+    assert "The CSRF token is missing." in caplog.text
+
+
+def test_malformed_multipart_body_is_a_clear_400(
+    csrf: CSRFProtect, client: VialClient
+) -> None:
+    response = client.post(
+        "/submit",
+        data=b'--frontier\r\nContent-Disposition: form-data; name="a"\r\n\r\nx',
+        content_type="multipart/form-data; boundary=frontier",
+    )
+    assert response.status_code == 400
+    assert "could not be parsed" in response.text
+
+
+def test_disabled_checks_nothing(app: Vial, client: VialClient) -> None:
+    app.config["WTF_CSRF_ENABLED"] = False
+    CSRFProtect(app)
+    _add_views(app)
+    assert client.post("/submit").text == "done POST"
+
+
+# HTTPS referrer check
+
+
+def test_https_requires_referrer(csrf: CSRFProtect, client: VialClient) -> None:
+    token = _token(client)
+    response = client.post(
+        "/submit", data={"csrf_token": token}, base_url="https://localhost"
+    )
+    assert response.status_code == 400
+    assert "The referrer header is missing." in response.text
+
+
+@pytest.mark.parametrize(
+    "referrer",
+    [
+        "https://evil.example/form",
+        "http://localhost/form",
+        "https://localhost:8443/form",
+        "https://localhost.evil.example/",
+        "https://localhost:notaport/",
+        "not a url",
+    ],
+)
+def test_https_rejects_foreign_referrer(
+    csrf: CSRFProtect, client: VialClient, referrer: str
+) -> None:
+    token = _token(client)
+    response = client.post(
+        "/submit",
+        data={"csrf_token": token},
+        base_url="https://localhost",
+        headers={"Referer": referrer},
+    )
+    assert response.status_code == 400
+    assert "The referrer does not match the host." in response.text
+
+
+@pytest.mark.parametrize(
+    "referrer", ["https://localhost/form", "https://LOCALHOST:443/x?y=1"]
+)
+def test_https_accepts_same_origin_referrer(
+    csrf: CSRFProtect, client: VialClient, referrer: str
+) -> None:
+    token = _token(client)
+    response = client.post(
+        "/submit",
+        data={"csrf_token": token},
+        base_url="https://localhost",
+        headers={"Referer": referrer},
+    )
+    assert response.text == "done POST"
+
+
+def test_https_token_is_checked_before_referrer(
+    csrf: CSRFProtect, client: VialClient
+) -> None:
+    response = client.post("/submit", base_url="https://localhost")
+    assert "The CSRF token is missing." in response.text
+
+
+def test_ssl_strict_off_skips_referrer(app: Vial, client: VialClient) -> None:
+    app.config["WTF_CSRF_SSL_STRICT"] = False
+    CSRFProtect(app)
+    _add_views(app)
+    token = _token(client)
+    response = client.post(
+        "/submit", data={"csrf_token": token}, base_url="https://localhost"
+    )
+    assert response.text == "done POST"
+
+
+# Error handling
+
+
+def test_app_errorhandler_takes_over(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    @app.errorhandler(CSRFError)
+    def handle(e: CSRFError) -> tuple[dict[str, t.Any], int]:
+        return {"custom": e.description}, 419
+
+    response = client.post("/submit")
+    assert response.status_code == 419
+    assert response.json == {"custom": "The CSRF token is missing."}
+
+
+def test_errorhandler_registered_before_init_app(app: Vial, client: VialClient) -> None:
+    @app.errorhandler(400)
+    def handle(e: Exception) -> tuple[str, int]:
+        return f"handled {type(e).__name__}", 400
+
+    CSRFProtect(app)
+    _add_views(app)
+    assert client.post("/submit").text == "handled CSRFError"
+
+
+def test_csrf_error_is_a_bad_request() -> None:
+    error = CSRFError()
+    assert error.code == 400
+    assert error.description == "CSRF validation failed."
+    assert CSRFError("The CSRF token is missing.").description == (
+        "The CSRF token is missing."
+    )
+
+
+# Exemptions
+
+
+def test_exempt_view_function(app: Vial, csrf: CSRFProtect, client: VialClient) -> None:
+    @app.post("/hook")
+    @csrf.exempt
+    def hook() -> str:
+        return "hooked"
+
+    @app.post("/hook2")
+    def hook2() -> str:
+        return "hooked 2"
+
+    assert csrf.exempt(hook2) is hook2
+    assert client.post("/hook").text == "hooked"
+    assert client.post("/hook2").text == "hooked 2"
+    assert client.post("/submit").status_code == 400
+
+
+def test_exempt_by_endpoint_and_dotted_path(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    @app.post("/a", endpoint="endpoint_a")
+    def view_a() -> str:
+        return "a"
+
+    @app.post("/b")
+    def view_b() -> str:
+        return "b"
+
+    csrf.exempt("endpoint_a")
+    csrf.exempt(f"{__name__}.view_b")
+    assert client.post("/a").text == "a"
+    assert client.post("/b").text == "b"
+    assert client.post("/submit").status_code == 400
+
+
+def test_exempt_blueprint_and_its_children(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    api = Blueprint("api", __name__, url_prefix="/api")
+    child = Blueprint("child", __name__, url_prefix="/child")
+    other = Blueprint("other", __name__, url_prefix="/other")
+
+    @api.post("/x")
+    def api_x() -> str:
+        return "api"
+
+    @child.post("/y")
+    def child_y() -> str:
+        return "child"
+
+    @other.post("/z")
+    def other_z() -> str:
+        return "other"
+
+    api.register_blueprint(child)
+    assert csrf.exempt(api) is api
+    app.register_blueprint(api)
+    app.register_blueprint(other)
+    assert client.post("/api/x").text == "api"
+    assert client.post("/api/child/y").text == "child"
+    assert client.post("/other/z").status_code == 400
+
+
+def test_exempt_nested_blueprint_only(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    parent = Blueprint("parent", __name__, url_prefix="/parent")
+    child = Blueprint("child", __name__, url_prefix="/child")
+
+    @parent.post("/x")
+    def parent_x() -> str:
+        return "parent"
+
+    @child.post("/y")
+    def child_y() -> str:
+        return "child"
+
+    parent.register_blueprint(child)
+    csrf.exempt(child)
+    app.register_blueprint(parent)
+    assert client.post("/parent/child/y").text == "child"
+    assert client.post("/parent/x").status_code == 400
+
+
+# Manual protection
+
+
+def test_check_default_off_with_manual_protect(app: Vial, client: VialClient) -> None:
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf = CSRFProtect(app)
+    _add_views(app)
+
+    @app.post("/manual")
+    def manual() -> str:
+        csrf.protect()
+        return "protected"
+
+    assert client.post("/submit").text == "done POST"
+    response = client.post("/manual")
+    assert response.status_code == 400
+    assert "The CSRF token is missing." in response.text
+    token = _token(client)
+    assert client.post("/manual", data={"csrf_token": token}).text == "protected"
+
+
+def test_manual_protect_in_a_before_request_hook(app: Vial, client: VialClient) -> None:
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf = CSRFProtect(app)
+    _add_views(app)
+    admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+    @admin.before_request
+    def check() -> None:
+        csrf.protect()
+
+    @admin.post("/delete")
+    def delete() -> str:
+        return "deleted"
+
+    app.register_blueprint(admin)
+    assert client.post("/admin/delete").status_code == 400
+    assert client.post("/submit").status_code == 200
+
+
+def test_manual_protect_ignores_safe_methods_and_disabled(
+    app: Vial, client: VialClient
+) -> None:
+    csrf = CSRFProtect(app)
+    with app.test_request_context(method="GET"):
+        csrf.protect()
+    with app.test_request_context(method="POST"), pytest.raises(CSRFError):
+        csrf.protect()
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.test_request_context(method="POST"):
+        csrf.protect()
+
+
+# One instance, several apps
+
+
+def test_one_instance_serves_two_apps_with_their_own_config() -> None:
+    csrf = CSRFProtect()
+    first = Vial("first")
+    first.config.update(SECRET_KEY="first key", WTF_CSRF_HEADERS=["X-First"])
+    second = Vial("second")
+    second.config.update(
+        SECRET_KEY="second key", WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=7
+    )
+    for app in (first, second):
+        csrf.init_app(app)
+        _add_views(app)
+        assert app.extensions["csrf"] is csrf
+
+    assert first.config["WTF_CSRF_TIME_LIMIT"] == 3600
+    assert second.config["WTF_CSRF_TIME_LIMIT"] == 7
+    one = first.test_client()
+    two = second.test_client()
+    token = _token(one)
+    assert one.post("/submit").status_code == 400
+    assert one.post("/submit", headers={"X-First": token}).status_code == 200
+    assert one.post("/submit", headers={"X-CSRFToken": token}).status_code == 400
+    # The second app checks nothing by default.
+    assert two.post("/submit").status_code == 200
+    # A token from one app is no good in the other (different keys).
+    with second.test_request_context():
+        session["csrf_token"] = "x" * 40
+        with pytest.raises(ValidationError, match="invalid"):
+            validate_csrf(token)
