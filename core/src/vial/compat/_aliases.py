@@ -73,6 +73,7 @@ _FLASK_MODULES: dict[str, tuple[str | None, dict[str, t.Any]]] = {
     "flask.sansio.blueprints": ("vial.blueprints", {}),
 }
 
+_MISSING = object()
 _lock = threading.Lock()
 _finder: _AliasFinder | None = None
 _added_prefix = False
@@ -88,6 +89,8 @@ class _AliasModule(ModuleType):
         own["_vial_target"] = target
         own["_vial_extras"] = frozenset(extras)
         own["_vial_lazy"] = lazy = {}
+        # Original values of vial attributes set through this module.
+        own["_vial_saved"] = {}
         for key, value in extras.items():
             if isinstance(value, str) and ":" in value:
                 lazy[key] = value
@@ -107,7 +110,7 @@ class _AliasModule(ModuleType):
             return value
         target = own["_vial_target"]
         if name == "__all__" and not hasattr(target, "__all__"):
-            names = {n for n in vars(target) if not n.startswith("_")}
+            names = {n for n in vars(target) if n.isidentifier() and n[0] != "_"}
             return sorted(names | {n for n in own["_vial_extras"] if n[0] != "_"})
         try:
             value = getattr(target, name)
@@ -115,7 +118,10 @@ class _AliasModule(ModuleType):
             raise AttributeError(
                 f"module {self.__name__!r} has no attribute {name!r}"
             ) from None
-        if isinstance(value, ModuleType) and not name.startswith("_"):
+        if (
+            isinstance(value, ModuleType)
+            and value.__name__ == f"{target.__name__}.{name}"
+        ):
             # A submodule: give its Flask form, which may add names.
             return importlib.import_module(f"{self.__name__}.{name}")
         return value
@@ -123,14 +129,27 @@ class _AliasModule(ModuleType):
     def __setattr__(self, name: str, value: t.Any) -> None:
         if self._keeps(name, value):
             super().__setattr__(name, value)
-        else:
-            setattr(self._vial_target, name, value)
+            return
+        target = self._vial_target
+        saved = self._vial_saved
+        original = saved.setdefault(name, vars(target).get(name, _MISSING))
+        if value is original:
+            del saved[name]
+        setattr(target, name, value)
 
     def __delattr__(self, name: str) -> None:
+        # Deleting what was set through this module restores vial's value,
+        # so tools that undo a patch by deleting it (pytest's monkeypatch
+        # looks at this module's own namespace) leave vial as it was.
         if name in self.__dict__:
             super().__delattr__(name)
+            return
+        target = self._vial_target
+        original = self._vial_saved.pop(name, _MISSING)
+        if original is _MISSING:
+            delattr(target, name)
         else:
-            delattr(self._vial_target, name)
+            setattr(target, name, original)
 
     def __repr__(self) -> str:
         return f"<module {self.__name__!r} (vial's {self._vial_target.__name__!r})>"
