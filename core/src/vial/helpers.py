@@ -309,7 +309,19 @@ def send_from_directory(
 
 
 def _resolves_inside(base: str, target: str) -> bool:
-    """Whether ``target``, with symlinks resolved, is inside ``base``."""
+    """Whether ``target`` (``base`` joined with a safe relative path) is still
+    inside ``base`` once symlinks are resolved."""
+    # Only a link below base can lead outside it. One lstat per path part is
+    # much cheaper than resolving both paths on every request, so resolve
+    # only when a link is found.
+    current = base
+    for part in target[len(base) :].split("/"):
+        if part:
+            current = os.path.join(current, part)
+            if os.path.islink(current):
+                break
+    else:
+        return True
     try:
         real_base = os.path.realpath(base)
         real_target = os.path.realpath(target)
