@@ -29,6 +29,8 @@ if t.TYPE_CHECKING:
 
     from .wrappers import Response
 
+_P = t.ParamSpec("_P")
+
 #: Prefixes of the environment variables the framework reads, in order of
 #: precedence. :func:`vial.compat.alias_flask` adds ``"FLASK"``.
 ENV_PREFIXES: list[str] = ["VIAL"]
@@ -182,9 +184,21 @@ def get_flashed_messages(
     return [item[1] for item in flashes]
 
 
+@t.overload
+def stream_with_context(
+    generator_or_function: t.Iterator[t.AnyStr],
+) -> t.Iterator[t.AnyStr]: ...
+
+
+@t.overload
+def stream_with_context(
+    generator_or_function: t.Callable[_P, t.Iterator[t.AnyStr]],
+) -> t.Callable[_P, t.Iterator[t.AnyStr]]: ...
+
+
 def stream_with_context(
     generator_or_function: t.Iterator[t.AnyStr] | t.Callable[..., t.Iterator[t.AnyStr]],
-) -> t.Iterator[t.AnyStr]:
+) -> t.Iterator[t.AnyStr] | t.Callable[..., t.Iterator[t.AnyStr]]:
     """Keep the request context active while a streamed response is sent.
 
     Wrap a generator, or use as a decorator on a generator function, so that
@@ -198,7 +212,7 @@ def stream_with_context(
         def decorator(*args: t.Any, **kwargs: t.Any) -> t.Any:
             return stream_with_context(func(*args, **kwargs))
 
-        return update_wrapper(decorator, func)  # type: ignore[return-value]
+        return update_wrapper(decorator, func)
 
     def run_in_context() -> t.Iterator[t.AnyStr]:
         ctx = _cv_request.get(None)
