@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+from vial import request
+from vial import Vial
+from vial.testing import VialClient
+from vial.typing import ResponseReturnValue
+from vial_wtf import VialForm
+from vial_wtf.i18n import get_translations
+
+if t.TYPE_CHECKING:
+    from vial.ctx import AppContext
+
+REQUIRED_EN = "This field is required."
+REQUIRED_DE = "Dieses Feld wird benötigt."
+REQUIRED_FR = "Ce champ est requis."
+
+
+class NameForm(VialForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(validators=[DataRequired()])
+
+
+def _required_message(app: Vial, **context: t.Any) -> str:
+    with app.test_request_context(method="POST", data={}, **context):
+        form = NameForm()
+        assert not form.validate()
+        messages = t.cast("list[str]", form.errors["name"])
+        return messages[0]
+
+
+def test_english_without_a_provider(app: Vial, app_ctx: AppContext) -> None:
+    assert get_translations() is None
+    assert _required_message(app) == REQUIRED_EN
+
+
+def test_locale_list(app: Vial) -> None:
+    app.config["WTF_I18N_LOCALES"] = ["de"]
+    assert _required_message(app) == REQUIRED_DE
+
+
+@pytest.mark.parametrize("locales", ["fr", ["fr-FR"], ("xx", "fr"), ["", "fr"]])
+def test_locale_spellings(app: Vial, locales: t.Any) -> None:
+    app.config["WTF_I18N_LOCALES"] = locales
+    assert _required_message(app) == REQUIRED_FR
+
+
+def test_callable_provider_per_request(app: Vial, client: VialClient) -> None:
+    app.config["WTF_I18N_LOCALES"] = lambda: [
+        request.accept_languages.best_match(["de", "fr"], default="en")
+    ]
+
+    @app.post("/")
+    def view() -> ResponseReturnValue:
+        form = NameForm()
+        form.validate()
+        return form.errors_response()
+
+    def message(language: str | None) -> str:
+        headers = {"Accept-Language": language} if language else {}
+        response = client.post("/", headers=headers)
+        assert response.json is not None
+        return t.cast(str, response.json["errors"]["name"][0])
+
+    assert message("de-CH, en;q=0.5") == REQUIRED_DE
+    assert message("fr") == REQUIRED_FR
+    assert message("ja") == REQUIRED_EN
+    assert message(None) == REQUIRED_EN
+
+
+@pytest.mark.parametrize("locales", [None, [], ["xx"], lambda: None, list])
+def test_no_usable_locale_keeps_english(app: Vial, locales: t.Any) -> None:
+    app.config["WTF_I18N_LOCALES"] = locales
+    assert _required_message(app) == REQUIRED_EN
+    with app.app_context():
+        assert get_translations() is None
+
+
+def test_disabled_keeps_english(app: Vial) -> None:
+    app.config.update(WTF_I18N_ENABLED=False, WTF_I18N_LOCALES=["de"])
+    assert _required_message(app) == REQUIRED_EN
+    assert get_translations(app) is None
+
+
+def test_disabled_leaves_wtforms_meta_locales_working(app: Vial) -> None:
+    class GermanForm(NameForm):
+        class Meta:
+            locales = ["de"]
+
+    app.config["WTF_I18N_ENABLED"] = False
+    with app.test_request_context(method="POST", data={}):
+        form = GermanForm()
+        assert not form.validate()
+        assert form.errors == {"name": [REQUIRED_DE]}
+
+
+def test_translations_are_cached(app: Vial) -> None:
+    app.config["WTF_I18N_LOCALES"] = ["de"]
+    first = get_translations(app)
+    assert first is not None
+    assert get_translations(app) is first
+    assert first.gettext(REQUIRED_EN) == REQUIRED_DE
+
+
+def test_form_outside_app_context_uses_english() -> None:
+    form = NameForm(data={})
+    assert not form.validate()
+    assert form.errors == {"name": [REQUIRED_EN]}
