@@ -24,6 +24,7 @@ from vial_wtf import validate_csrf
 from vial_wtf.csrf import TOKEN_SALT
 
 if t.TYPE_CHECKING:
+    from vial.ctx import AppContext
     from vial.ctx import RequestContext
 
 
@@ -77,6 +78,21 @@ def test_generate_reuses_token_within_request(req_ctx: RequestContext) -> None:
     # The cache on g is prefixed; the app's own names on g stay free.
     assert "csrf_token" not in g
     assert not [name for name in g if not name.startswith("_vial_wtf_")]
+
+
+def test_generate_per_session_when_requests_share_an_app_context(
+    app: Vial, app_ctx: AppContext
+) -> None:
+    # Both request contexts reuse the pushed app context, and so its g.
+    with app.test_request_context():
+        first = generate_csrf()
+        validate_csrf(first)
+    with app.test_request_context():
+        second = generate_csrf()
+        validate_csrf(second)
+        with pytest.raises(ValidationError, match="do not match"):
+            validate_csrf(first)
+    assert first != second
 
 
 def test_generate_keeps_raw_token_across_requests(

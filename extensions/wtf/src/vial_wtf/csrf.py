@@ -118,17 +118,19 @@ def generate_csrf(secret_key: _Key | None = None, token_key: str | None = None) 
     app = current_app
     keys = _signing_keys(app, secret_key)
     field_name = _field_name(app, token_key)
-    cache: dict[tuple[str, tuple[_Key, ...]], str] | None = g.get(_TOKENS_ATTR)
+    raw = session.get(field_name)
+    if not isinstance(raw, str) or not raw:
+        raw = secrets.token_hex(20)
+        session[field_name] = raw
+    cache: dict[tuple[str, tuple[_Key, ...], str], str] | None = g.get(_TOKENS_ATTR)
     if cache is None:
         cache = {}
         setattr(g, _TOKENS_ATTR, cache)
-    cache_key = (field_name, keys)
+    # The raw value is part of the key: ``g`` belongs to the app context,
+    # which several request contexts (with other sessions) may share.
+    cache_key = (field_name, keys, raw)
     token = cache.get(cache_key)
     if token is None:
-        raw = session.get(field_name)
-        if not isinstance(raw, str) or not raw:
-            raw = secrets.token_hex(20)
-            session[field_name] = raw
         token = _serializer(keys).dumps(raw)
         cache[cache_key] = token
     return token
