@@ -16,7 +16,6 @@ from vial import make_response
 from vial import redirect
 from vial import request
 from vial import Vial
-from vial.debughelpers import DebugFilesKeyError
 from vial.testing import VialClient
 from vial.typing import ResponseReturnValue
 from vial.wrappers import Request
@@ -577,32 +576,3 @@ def test_custom_response_class_everywhere(app: Vial, client: VialClient) -> None
         ("/text", "/dict", "/jsonify", "/redirect", "/abort", "/made", "/missing"),
         AppResponse,
     )
-
-
-# -- Debug help -----------------------------------------------------------------
-
-
-def test_debug_files_key_error_explains_the_missing_enctype(
-    app: Vial, client: VialClient
-) -> None:
-    app.debug = True
-    errors: list[BaseException] = []
-
-    @app.post("/upload")
-    def upload() -> ResponseReturnValue:
-        try:
-            request.files["avatar"]
-        except KeyError as e:
-            errors.append(e)
-        return "done"
-
-    client.post("/upload", data={"avatar": "me.png"})
-    app.debug = False
-    client.post("/upload", data={"avatar": "me.png"})
-
-    debug_error, plain_error = errors
-    assert isinstance(debug_error, DebugFilesKeyError)
-    message = str(debug_error)
-    assert "multipart/form-data" in message
-    assert "'me.png'" in message
-    assert not isinstance(plain_error, DebugFilesKeyError)
