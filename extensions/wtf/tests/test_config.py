@@ -6,10 +6,13 @@ from vial import Vial
 from vial_wtf import CSRFProtect
 from vial_wtf.config import config_table
 from vial_wtf.config import get_setting
+from vial_wtf.config import render_default
 from vial_wtf.config import set_defaults
 from vial_wtf.config import SETTINGS
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PACKAGE = Path(__file__).resolve().parent.parent
+README = PACKAGE / "README.md"
+DOCS_PAGE = PACKAGE.parent.parent / "docs" / "extensions" / "wtf.rst"
 
 
 def test_every_setting_is_prefixed_and_documented() -> None:
@@ -72,3 +75,14 @@ def test_config_table_renders_sets_sorted() -> None:
     table = config_table()
     assert "`{'DELETE', 'PATCH', 'POST', 'PUT'}`" in table
     assert table.count("\n") == len(SETTINGS) + 2
+
+
+def test_docs_page_table_matches_the_code() -> None:
+    text = DOCS_PAGE.read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        row = (
+            f"   * - ``{setting.name}``\n"
+            f"     - ``{render_default(setting.default)}``\n"
+            f"     - {setting.doc}\n"
+        )
+        assert row in text, f"{DOCS_PAGE.name} lacks or misstates {setting.name}"

@@ -121,14 +121,17 @@ def get_setting(app: Vial, name: str) -> t.Any:
     return copy.deepcopy(_DEFAULTS[name])
 
 
+def render_default(value: t.Any) -> str:
+    """Render a default value as Python source, sets sorted, for the docs."""
+    if isinstance(value, set):
+        return "{" + ", ".join(repr(item) for item in sorted(value)) + "}"
+    return repr(value)
+
+
 def config_table() -> str:
     """Render the configuration keys as a Markdown table for the README."""
     lines = ["| Key | Default | Meaning |", "| --- | --- | --- |"]
     for setting in SETTINGS:
-        default = setting.default
-        if isinstance(default, set):
-            rendered = "{" + ", ".join(repr(item) for item in sorted(default)) + "}"
-        else:
-            rendered = repr(default)
-        lines.append(f"| `{setting.name}` | `{rendered}` | {setting.doc} |")
+        default = render_default(setting.default)
+        lines.append(f"| `{setting.name}` | `{default}` | {setting.doc} |")
     return "\n".join(lines) + "\n"
