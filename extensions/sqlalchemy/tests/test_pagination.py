@@ -100,10 +100,13 @@ def test_page_past_the_end() -> None:
         (14, 20, [1, 2, None, 12, 13, 14, 15, 16, 17, 18, 19, 20]),
         (3, 5, [1, 2, 3, 4, 5]),
         (1, 1, [1]),
+        # A page past the end (error_out=False) shows the left edge only.
+        (50, 20, [1, 2, None]),
     ],
 )
 def test_iter_pages(page: int, pages: int, expected: list[int | None]) -> None:
-    assert list(_page(pages, page, per_page=1).iter_pages()) == expected
+    pagination = _page(pages, page, per_page=1, error_out=False)
+    assert list(pagination.iter_pages()) == expected
 
 
 def test_iter_pages_arguments() -> None:
@@ -111,7 +114,7 @@ def test_iter_pages_arguments() -> None:
     pages = page.iter_pages(left_edge=1, left_current=1, right_current=1, right_edge=1)
     assert list(pages) == [1, None, 9, 10, 11, None, 20]
     pages = page.iter_pages(left_edge=0, left_current=0, right_current=0, right_edge=0)
-    assert list(pages) == [None, 10]
+    assert list(pages) == [None, 10, None]
 
 
 def test_page_arguments_from_the_request(app: Vial) -> None:

@@ -66,17 +66,20 @@ class Model:
         return f"<{type(self).__name__} {key}>"
 
 
-_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# A word starts at a capital that follows a lower-case letter or a digit, and
+# at any capital but the first character that a lower-case letter follows.
+_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?!^)(?=[A-Z][a-z])")
 
 
 def camel_to_snake_case(name: str) -> str:
     """Turn a class name into a table name: ``HTTPServer`` becomes ``http_server``.
 
-    A word starts at an upper-case letter that follows a lower-case letter or
-    a digit, and at the last capital of a run of capitals that a lower-case
-    letter follows. Underscores already in the name are kept, never doubled.
+    The names are those Flask-SQLAlchemy generates, so a ported app finds
+    its existing tables: an underscore is added at each word boundary even
+    next to one already there (``Snake_Case`` becomes ``snake__case``), and
+    leading underscores are dropped.
     """
-    return _BOUNDARY.sub("_", name).lower().strip("_")
+    return _BOUNDARY.sub("_", name).lower().lstrip("_")
 
 
 def _is_model_base(cls: type) -> bool:

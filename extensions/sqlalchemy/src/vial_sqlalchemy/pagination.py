@@ -161,18 +161,30 @@ class Pagination:
         With 20 pages, on page 10, the defaults yield
         ``1, 2, None, 8, 9, 10, 11, 12, 13, 14, None, 19, 20``.
         """
+        # Three runs of page numbers: the left edge, the pages around the
+        # current one, the right edge. Each run starts no earlier than the
+        # previous one ended; a gap between runs yields None. Once a run
+        # reaches the last page, nothing more is shown.
         last = self.pages
-        shown = set(range(1, min(left_edge, last) + 1))
-        shown.update(
-            range(max(1, self.page - left_current), self.page + right_current + 1)
-        )
-        shown.update(range(max(1, last - right_edge + 1), last + 1))
-        previous = 0
-        for number in sorted(n for n in shown if 1 <= n <= last):
-            if number != previous + 1:
-                yield None
-            yield number
-            previous = number
+        if last == 0:
+            return
+        left_stop = min(left_edge, last)
+        yield from range(1, left_stop + 1)
+        if left_stop == last:
+            return
+
+        middle_start = max(left_stop + 1, self.page - left_current)
+        middle_stop = min(self.page + right_current, last)
+        if middle_start > left_stop + 1:
+            yield None
+        yield from range(middle_start, middle_stop + 1)
+        if middle_stop == last:
+            return
+
+        right_start = max(middle_stop + 1, last - right_edge + 1)
+        if right_start > middle_stop + 1:
+            yield None
+        yield from range(right_start, last + 1)
 
     def __iter__(self) -> t.Iterator[t.Any]:
         return iter(self.items)
