@@ -282,6 +282,27 @@ def test_csrfprotect_check_lets_form_skip_its_own(
     assert response.text == "valid Ada"
 
 
+def test_csrfprotect_pass_is_scoped_to_its_request(
+    app: Vial, app_ctx: AppContext
+) -> None:
+    csrf = CSRFProtect(app)
+    # Both request contexts reuse the pushed app context, and so its g.
+    with app.test_request_context(method="POST") as ctx:
+        token = generate_csrf()
+        sess = dict(ctx.session)
+    with app.test_request_context(
+        method="POST", headers={"X-CSRFToken": token}, data={"name": "x"}
+    ) as ctx:
+        ctx.session.update(sess)
+        csrf.protect()
+        assert NameForm().validate()
+    with app.test_request_context(method="POST", data={"name": "x"}) as ctx:
+        ctx.session.update(sess)
+        form = NameForm()
+        assert not form.validate()
+        assert form.errors == {"csrf_token": ["The CSRF token is missing."]}
+
+
 # hidden_tag
 
 

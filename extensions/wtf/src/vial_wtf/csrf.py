@@ -46,9 +46,13 @@ EXTENSION_KEY = "csrf"
 #: The itsdangerous salt of CSRF tokens (Flask-WTF's, so tokens interoperate).
 TOKEN_SALT = "wtf-csrf-token"
 
-# Both live on ``g``, so they are prefixed to stay clear of the app's names.
+# The per-request token cache lives on ``g``, prefixed to stay clear of the
+# app's names.
 _TOKENS_ATTR = "_vial_wtf_csrf_tokens"
-_VALID_ATTR = "_vial_wtf_csrf_valid"
+# The mark that CSRFProtect passed the request lives in the request's WSGI
+# environ: ``g`` belongs to the app context, which several request contexts
+# may share (a test's or a CLI command's pushed app context).
+_VALID_KEY = "vial_wtf.csrf_valid"
 
 logger = logging.getLogger("vial_wtf.csrf")
 
@@ -201,7 +205,7 @@ class _FormCSRF(CSRF):
     def validate_csrf_token(self, form: BaseForm, field: CSRFTokenField) -> None:
         # CSRFProtect already checked this request; a JSON or AJAX request
         # may have sent its token in a header, not in the form.
-        if g.get(_VALID_ATTR, False):
+        if request.environ.get(_VALID_KEY, False):
             return
         try:
             validate_csrf(
@@ -338,7 +342,7 @@ class CSRFProtect:
             if not _same_origin(referrer, f"https://{request.host}/"):
                 self._error_response("The referrer does not match the host.")
 
-        setattr(g, _VALID_ATTR, True)
+        request.environ[_VALID_KEY] = True
 
     def _get_csrf_token(self, app: Vial) -> str | None:
         field_name = get_setting(app, "WTF_CSRF_FIELD_NAME")
