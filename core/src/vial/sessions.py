@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import hashlib
+import hmac
 import typing as t
 from datetime import datetime
 from datetime import timezone
+from functools import lru_cache
 
 from itsdangerous import BadData
+from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
+from itsdangerous.encoding import want_bytes
 from werkzeug.datastructures import CallbackDict
 
 from .json.tag import TaggedJSONSerializer
@@ -259,10 +263,23 @@ class SessionInterface:
 session_json_serializer = TaggedJSONSerializer()
 
 
-def _sha1(string: bytes = b"") -> t.Any:
-    # Looked up at call time so a FIPS build, where SHA-1 may be missing,
-    # can still import vial and use another session backend or digest.
-    return hashlib.sha1(string)
+@lru_cache(maxsize=64)
+def _hmac_derived_key(secret_key: bytes, salt: bytes, digest_method: t.Any) -> bytes:
+    return hmac.new(secret_key, salt, digestmod=digest_method).digest()
+
+
+class _SessionSigner(TimestampSigner):
+    """A signer that remembers the keys it derives.
+
+    With ``"hmac"`` derivation, every cookie read and write would otherwise
+    compute one more HMAC just to get a key that never changes.
+    """
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        if self.key_derivation != "hmac":
+            return super().derive_key(secret_key)
+        key = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
+        return _hmac_derived_key(key, self.salt, self.digest_method)
 
 
 class SecureCookieSessionInterface(SessionInterface):
@@ -277,8 +294,9 @@ class SecureCookieSessionInterface(SessionInterface):
     #: replayed as another signed value made with the same secret key.
     salt = "cookie-session"
 
-    #: The hash used for the HMAC signature.
-    digest_method = staticmethod(_sha1)
+    #: The hash used for the HMAC signature. Passing hashlib's own
+    #: constructor lets :mod:`hmac` use OpenSSL's implementation directly.
+    digest_method = staticmethod(hashlib.sha1)
 
     #: How the signing key is derived from the secret key (itsdangerous).
     key_derivation = "hmac"
@@ -325,6 +343,7 @@ class SecureCookieSessionInterface(SessionInterface):
             keys,
             salt=self.salt,
             serializer=self.serializer,
+            signer=_SessionSigner,
             signer_kwargs={
                 "key_derivation": self.key_derivation,
                 "digest_method": self.digest_method,
