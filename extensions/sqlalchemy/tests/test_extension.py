@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import typing as t
 
 import pytest
@@ -136,6 +137,11 @@ def test_state_delegates_to_the_extension(app: Vial, db: SQLAlchemy) -> None:
     assert "engines=[None]" in repr(state)
     with pytest.raises(AttributeError):
         _ = state.__wrapped__
+    with pytest.raises(AttributeError, match="no attribute 'missing'"):
+        _ = state.missing
+    copied = copy.copy(state)
+    assert copied.db is db
+    assert copied.engines is state.engines
 
 
 def test_metadata_and_metadatas(db: SQLAlchemy) -> None:

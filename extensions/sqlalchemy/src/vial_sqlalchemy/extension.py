@@ -58,9 +58,12 @@ class SQLAlchemyState:
         self.engines = engines
 
     def __getattr__(self, name: str) -> t.Any:
-        if name.startswith("__"):
+        # Read db from __dict__: while copying or unpickling, it is not set
+        # yet, and looking it up through this method would never end.
+        db = self.__dict__.get("db")
+        if db is None or name.startswith("__"):
             raise AttributeError(name)
-        return getattr(self.db, name)
+        return getattr(db, name)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self.db!r} engines={list(self.engines)}>"
