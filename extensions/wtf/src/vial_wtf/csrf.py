@@ -72,6 +72,11 @@ class CSRFError(NegotiatedBadRequest):
     description = "CSRF validation failed."
 
 
+def _current_app() -> Vial:
+    # The real object, so repeated config reads skip the proxy.
+    return current_app._get_current_object()  # type: ignore[attr-defined, no-any-return]
+
+
 def _signing_keys(app: Vial, secret_key: _Key | None) -> tuple[_Key, ...]:
     """Return the keys that verify tokens, the signing key last."""
     if secret_key:
@@ -119,7 +124,7 @@ def generate_csrf(secret_key: _Key | None = None, token_key: str | None = None) 
         ``WTF_CSRF_FIELD_NAME``.
     :raises RuntimeError: No secret key is configured.
     """
-    app = current_app
+    app = _current_app()
     keys = _signing_keys(app, secret_key)
     field_name = _field_name(app, token_key)
     raw = session.get(field_name)
@@ -159,7 +164,7 @@ def validate_csrf(
         expired, forged or from another session; the message says which.
     :raises RuntimeError: No secret key is configured.
     """
-    app = current_app
+    app = _current_app()
     keys = _signing_keys(app, secret_key)
     field_name = _field_name(app, token_key)
     if time_limit is None:
@@ -303,7 +308,8 @@ class CSRFProtect:
         return location in self._exempt_views
 
     def _check_request(self) -> None:
-        config = current_app.config
+        app = _current_app()
+        config = app.config
         if not config["WTF_CSRF_ENABLED"] or not config["WTF_CSRF_CHECK_DEFAULT"]:
             return
         if request.method not in config["WTF_CSRF_METHODS"]:
@@ -311,7 +317,7 @@ class CSRFProtect:
         # Routing failed (404, 405): there is no view to protect.
         if not request.endpoint:
             return
-        if self._is_exempt(current_app):
+        if self._is_exempt(app):
             return
         self.protect()
 
@@ -325,7 +331,7 @@ class CSRFProtect:
 
         :raises CSRFError: The check failed; its description says why.
         """
-        app = current_app
+        app = _current_app()
         if not get_setting(app, "WTF_CSRF_ENABLED"):
             return
         if request.method not in get_setting(app, "WTF_CSRF_METHODS"):
