@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import typing as t
 
@@ -215,3 +216,16 @@ def test_engines_are_created_from_the_options(app: Vial, make_db: MakeDB) -> Non
             assert engine.dialect.driver == "psycopg"
         with engine.connect() as connection:
             assert connection.execute(sa.text("SELECT 1")).scalar() == 1
+
+
+def test_missing_driver_is_a_clear_error(
+    tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A None entry in sys.modules makes the import fail as if not installed.
+    monkeypatch.setitem(sys.modules, "psycopg2", None)
+    app = Vial("no_driver", instance_path=str(tmp_path))
+    app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg2://u@db.invalid/x"
+    with pytest.raises(RuntimeError, match=r"postgresql\+psycopg://"):
+        SQLAlchemy(app)
+    assert "sqlalchemy" not in app.extensions
+    assert app.teardown_appcontext_funcs == []

@@ -147,7 +147,18 @@ def _apply_sqlite_defaults(options: dict[str, t.Any], url: URL, app: Vial) -> No
 
 
 def create_engine(options: dict[str, t.Any]) -> sa.engine.Engine:
-    """Create one engine from its options (``url`` plus ``create_engine`` arguments)."""
+    """Create one engine from its options (``url`` plus ``create_engine`` arguments).
+
+    :raises RuntimeError: The URL's database driver is not installed.
+    """
     options = dict(options)
-    url = options.pop("url")
-    return sa.create_engine(url, **options)
+    url = make_url(options.pop("url"))
+    try:
+        return sa.create_engine(url, **options)
+    except ModuleNotFoundError as e:
+        raise RuntimeError(
+            f"The driver of the database URL {url.drivername!r} is not installed"
+            f" ({e}). Install it; for PostgreSQL, install"
+            " 'vial-sqlalchemy[postgresql]' and write the URL as"
+            " 'postgresql+psycopg://user:password@host/dbname'."
+        ) from e

@@ -154,19 +154,24 @@ class SQLAlchemy:
             )
         set_defaults(app)
         options = engine_options_for_app(app, self._engine_options)
+        # Creating an engine does not connect; it fails for a missing driver.
+        engines = {key: create_engine(value) for key, value in options.items()}
+        try:
+            # The setup methods refuse apps that already served a request;
+            # nothing of the extension stays on the app when they do.
+            app.teardown_appcontext(self._teardown_session)
+            if self._add_models_to_shell:
+                app.shell_context_processor(_shell_context)
+            from .cli import make_cli
+
+            app.cli.add_command(make_cli())
+        except BaseException:
+            for engine in engines.values():
+                engine.dispose()
+            raise
+
         for key in options:
             self._make_metadata(key)
-
-        # Hooks first: they refuse apps that already served a request, and
-        # nothing is left half set up when they do.
-        app.teardown_appcontext(self._teardown_session)
-        if self._add_models_to_shell:
-            app.shell_context_processor(_shell_context)
-        from .cli import make_cli
-
-        app.cli.add_command(make_cli())
-
-        engines = {key: create_engine(value) for key, value in options.items()}
         if app.config["SQLALCHEMY_RECORD_QUERIES"]:
             from . import record_queries
 
