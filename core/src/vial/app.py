@@ -359,8 +359,12 @@ class Vial(AppBase):
                 rv = self.json.response(rv)
             elif isinstance(rv, bytearray):
                 # WSGI bodies must be bytes; werkzeug would send the
-                # bytearray itself.
-                rv = response_class(bytes(rv), status=status, headers=headers)
+                # bytearray itself. (mypy treats bytearray as bytes unless
+                # strict bytes checking is on, and then calls this
+                # unreachable.)
+                rv = response_class(  # type: ignore[unreachable,unused-ignore]
+                    bytes(rv), status=status, headers=headers
+                )
                 status = headers = None
             elif isinstance(rv, HTTPException):
                 rv = response_class.force_type(
