@@ -352,7 +352,7 @@ class Vial(AppBase):
         # isinstance, not an exact type check: force_type below would turn an
         # instance of a subclass back into the base response class.
         if not isinstance(rv, response_class):
-            if isinstance(rv, (str, bytes)) or isinstance(rv, cabc.Iterator):
+            if isinstance(rv, (str, bytes, cabc.Iterator)):
                 rv = response_class(rv, status=status, headers=headers)
                 status = headers = None
             elif isinstance(rv, (dict, list)):
