@@ -50,7 +50,7 @@ ResponseReturnValue = t.Union[
 ResponseClass = t.TypeVar("ResponseClass", bound="Response")
 
 #: Key of the hook registries: a blueprint name, or ``None`` for the app.
-AppOrBlueprintKey = t.Optional[str]
+AppOrBlueprintKey = str | None
 
 AfterRequestCallable = t.Union[
     t.Callable[[ResponseClass], ResponseClass],
