@@ -1078,6 +1078,21 @@ def test_cli_group_defaults_to_blueprint_name(app: Vial) -> None:
     assert result.output == "hello from shop\n"
 
 
+def test_cli_group_named_after_registration(app: Vial) -> None:
+    app.register_blueprint(_cli_blueprint(), name="renamed")
+    result = app.test_cli_runner().invoke(args=["renamed", "hello"])
+    assert result.output == "hello from shop\n"
+
+
+def test_cli_group_of_nested_blueprint(app: Vial) -> None:
+    parent = Blueprint("parent", __name__)
+    parent.register_blueprint(_cli_blueprint())
+    app.register_blueprint(parent)
+    assert "parent.shop" in app.cli.commands
+    result = app.test_cli_runner().invoke(args=["parent.shop", "hello"])
+    assert result.output == "hello from shop\n"
+
+
 def test_cli_group_name(app: Vial) -> None:
     app.register_blueprint(_cli_blueprint(cli_group="store"))
     result = app.test_cli_runner().invoke(args=["store", "hello"])

@@ -243,21 +243,23 @@ class Blueprint(Scaffold):
         for deferred in self.deferred_functions:
             deferred(state)
 
-        self._register_cli(app, options)
+        self._register_cli(app, options, name)
 
         for blueprint, bp_options in self._blueprints:
             app_options = self._nested_options(state, blueprint, bp_options)
             app_options["name_prefix"] = name
             blueprint.register(app, app_options)
 
-    def _register_cli(self, app: AppBase, options: dict[str, t.Any]) -> None:
+    def _register_cli(self, app: AppBase, options: dict[str, t.Any], name: str) -> None:
         if not self._has_cli_commands():
             return
         cli_group = options.get("cli_group", self.cli_group)
         if cli_group is None:
             app.cli.commands.update(self.cli.commands)
         else:
-            self.cli.name = self.name if cli_group is _sentinel else cli_group
+            # By default the group is named after this registration (its
+            # dotted name), as endpoints are.
+            self.cli.name = name if cli_group is _sentinel else cli_group
             app.cli.add_command(self.cli)
 
     @staticmethod
