@@ -370,3 +370,142 @@ def test_hooks_registered_by_decorator_run(app: Vial, client: VialClient) -> Non
 
     client.get("/")
     assert events == ["before", "view", "after", "teardown"]
+
+
+def test_before_request_answer_skips_view_not_after_hooks(
+    app: Vial, client: VialClient
+) -> None:
+    events: list[str] = []
+
+    @app.before_request
+    def first() -> str:
+        events.append("first")
+        return "from before_request"
+
+    @app.before_request
+    def second() -> None:
+        events.append("second")
+
+    @app.after_request
+    def after(response: Response) -> Response:
+        events.append("after")
+        return response
+
+    @app.teardown_request
+    def teardown(exc: BaseException | None) -> None:
+        events.append("teardown")
+
+    @app.route("/")
+    def index() -> str:
+        events.append("view")
+        return "view"
+
+    assert client.get("/").text == "from before_request"
+    assert events == ["first", "after", "teardown"]
+
+
+def test_url_value_preprocessors_run_before_before_request(
+    app: Vial, client: VialClient
+) -> None:
+    events: list[str] = []
+    bp = Blueprint("bp", __name__)
+
+    @app.before_request
+    def before() -> None:
+        events.append("before_request")
+
+    @bp.url_value_preprocessor
+    def bp_pre(endpoint: str | None, values: dict[str, t.Any] | None) -> None:
+        events.append(f"bp preprocessor {endpoint} {values}")
+
+    @app.url_value_preprocessor
+    def app_pre(endpoint: str | None, values: dict[str, t.Any] | None) -> None:
+        events.append(f"app preprocessor {endpoint} {values}")
+
+    @bp.route("/<int:n>")
+    def view(n: int) -> str:
+        return str(n)
+
+    app.register_blueprint(bp)
+    assert client.get("/4").text == "4"
+    assert events == [
+        "app preprocessor bp.view {'n': 4}",
+        "bp preprocessor bp.view {'n': 4}",
+        "before_request",
+    ]
+
+
+def test_url_value_preprocessor_for_unmatched_url(
+    app: Vial, client: VialClient
+) -> None:
+    seen: list[tuple[str | None, dict[str, t.Any] | None]] = []
+
+    @app.url_value_preprocessor
+    def pre(endpoint: str | None, values: dict[str, t.Any] | None) -> None:
+        seen.append((endpoint, values))
+
+    assert client.get("/missing").status_code == 404
+    assert seen == [(None, None)]
+
+
+def test_teardown_gets_unhandled_exception_only(app: Vial, client: VialClient) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    seen: list[BaseException | None] = []
+
+    @app.teardown_request
+    def teardown(exc: BaseException | None) -> None:
+        seen.append(exc)
+
+    @app.errorhandler(KeyError)
+    def handle(e: KeyError) -> str:
+        return "handled"
+
+    @app.route("/handled")
+    def handled() -> str:
+        raise KeyError()
+
+    @app.route("/unhandled")
+    def unhandled() -> str:
+        raise ValueError()
+
+    assert client.get("/handled").text == "handled"
+    assert client.get("/unhandled").status_code == 500
+    assert seen[0] is None
+    assert isinstance(seen[1], ValueError)
+
+
+def test_after_request_may_replace_response(app: Vial, client: VialClient) -> None:
+    @app.after_request
+    def replace(response: Response) -> Response:
+        return Response(f"replaced {response.get_data(as_text=True)}", status=201)
+
+    @app.route("/")
+    def index() -> str:
+        return "original"
+
+    rv = client.get("/")
+    assert rv.status_code == 201
+    assert rv.text == "replaced original"
+
+
+def test_after_request_not_run_when_view_error_propagates(
+    app: Vial, client: VialClient
+) -> None:
+    events: list[str] = []
+
+    @app.after_request
+    def after(response: Response) -> Response:
+        events.append("after")
+        return response
+
+    @app.teardown_request
+    def teardown(exc: BaseException | None) -> None:
+        events.append("teardown")
+
+    @app.route("/")
+    def index() -> str:
+        raise ZeroDivisionError()
+
+    with pytest.raises(ZeroDivisionError):
+        client.get("/")
+    assert events == ["teardown"]
