@@ -36,8 +36,7 @@ def _flask_compat_option() -> click.Option:
         expose_value=False,
         callback=_set_flask_compat,
         help="Run an app written for Flask: 'import flask' gives vial, and"
-        " FLASK_APP, FLASK_DEBUG, FLASK_RUN_* and '.flaskenv' are read too."
-        " Give it before the other options.",
+        " FLASK_APP, FLASK_DEBUG, FLASK_RUN_* and '.flaskenv' are read too.",
     )
 
 
