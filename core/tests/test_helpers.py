@@ -647,12 +647,7 @@ def test_stream_with_context_as_decorator(app: Vial, client: VialClient) -> None
 
     @app.get("/")
     def index() -> ResponseReturnValue:
-        # The annotation of stream_with_context (as Flask's) only describes
-        # the wrapped-generator form, so the decorated function is cast.
-        @t.cast(
-            "t.Callable[[t.Any], t.Callable[[str], t.Iterator[str]]]",
-            stream_with_context,
-        )
+        @stream_with_context
         def generate(greeting: str) -> t.Iterator[str]:
             try:
                 yield greeting
