@@ -1018,6 +1018,27 @@ def test_wsgi_middleware_wraps_wsgi_app(app: Vial, client: VialClient) -> None:
     assert client.get("/").text == "yes"
 
 
+def test_debugger_preserve_context_hook(app: Vial) -> None:
+    from werkzeug.test import create_environ
+    from werkzeug.test import run_wsgi_app
+
+    from vial.ctx import AppContext
+    from vial.ctx import RequestContext
+
+    @app.route("/")
+    def index() -> str:
+        return "ok"
+
+    preserved: list[object] = []
+    environ = create_environ("/")
+    environ["werkzeug.debug.preserve_context"] = preserved.append
+    _, status, _ = run_wsgi_app(app, environ, buffered=True)
+    assert status == "200 OK"
+    # Werkzeug's debugger gets both contexts, to re-enter them in its console.
+    assert [type(ctx) for ctx in preserved] == [AppContext, RequestContext]
+    assert t.cast(RequestContext, preserved[1]).request.path == "/"
+
+
 def test_request_context_override_is_used(app: Vial) -> None:
     from vial.ctx import RequestContext
     from vial.globals import request_ctx

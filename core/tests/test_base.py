@@ -392,6 +392,22 @@ def test_max_content_length(app: Vial, client: VialClient) -> None:
     assert client.post("/", data=b"x" * 11).status_code == 413
 
 
+def test_max_content_length_error_handler(app: Vial, client: VialClient) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 4
+
+    @app.errorhandler(413)
+    def too_large(e: Exception) -> tuple[dict[str, str], int]:
+        return {"error": "too large"}, 413
+
+    @app.post("/")
+    def index() -> str:
+        return request.get_data(as_text=True)
+
+    rv = client.post("/", data=b"12345")
+    assert rv.status_code == 413
+    assert rv.get_json() == {"error": "too large"}
+
+
 def test_max_content_length_form(app: Vial, client: VialClient) -> None:
     app.config["MAX_CONTENT_LENGTH"] = 20
 
