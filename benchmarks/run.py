@@ -133,6 +133,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     group.add_argument(
         "--warmup-seconds", type=float, help="warm-up per process (0.2; quick 0.03)"
     )
+    group.add_argument(
+        "--clock",
+        choices=["cpu", "wall"],
+        default="cpu",
+        help="time loops by the thread's CPU time (default; robust on a shared"
+        " machine) or by the wall clock",
+    )
     group = parser.add_argument_group("end to end")
     group.add_argument("--e2e-rounds", type=int, help="interleaved rounds (3; quick 1)")
     group.add_argument(
@@ -247,7 +254,7 @@ def _profile(
     _say(f"  profiling {framework} on {scenario} -> {path.relative_to(BENCH_DIR)}")
     # Longer loops than a measurement: a profile needs samples, not precision.
     longer = InProcessSettings(
-        max(1.0, settings.target_seconds * 5), settings.warmup_seconds, 1
+        max(1.0, settings.target_seconds * 5), settings.warmup_seconds, 1, "cpu"
     )
     record = run_worker(
         pythons[framework],
@@ -413,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
             _say(f"vial is pending: {reason}")
     runnable = [fw for fw in frameworks if fw.name not in unavailable]
     inprocess = InProcessSettings(
-        args.target_seconds, args.warmup_seconds, args.repeats
+        args.target_seconds, args.warmup_seconds, args.repeats, args.clock
     )
     if args.profile:
         for spec in args.profile:
@@ -435,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
             "repeats": args.repeats,
             "target_seconds": args.target_seconds,
             "warmup_seconds": args.warmup_seconds,
+            "clock": args.clock,
             "e2e_rounds": args.e2e_rounds,
             "e2e_seconds": args.e2e_seconds,
             "e2e_warmup_seconds": args.e2e_warmup_seconds,

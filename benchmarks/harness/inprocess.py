@@ -19,6 +19,7 @@ class InProcessSettings:
     target_seconds: float
     warmup_seconds: float
     repeats: int
+    clock: str = "cpu"
 
 
 def _last_json_line(stdout: str) -> dict[str, Any] | None:
@@ -53,6 +54,8 @@ def run_worker(
         str(settings.warmup_seconds),
         "--repeats",
         str(settings.repeats),
+        "--clock",
+        settings.clock,
     ]
     if profile is not None:
         command += ["--profile", str(profile), "--label", label]
