@@ -7,6 +7,7 @@ import pytest
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import BuildError
 from werkzeug.routing import Map
+from werkzeug.routing import MapAdapter
 from werkzeug.routing import Rule
 
 from vial import url_for
@@ -889,3 +890,24 @@ def test_websocket_upgrade_request(app: Vial, client: VialClient) -> None:
     assert client.get("/plain").text == "plain"
     # A websocket request to a plain HTTP rule is a client error.
     assert client.get("/plain", headers=upgrade).status_code == 400
+
+
+def test_each_request_gets_an_adapter_for_its_own_path(app: Vial) -> None:
+    # Binding is remembered per host, but the adapter a request sees must
+    # hold that request's path, method and query string, so code calling
+    # match() without arguments gets the current request's rule.
+    def describe() -> str:
+        adapter = t.cast(MapAdapter, request_ctx.url_adapter)
+        rule, _ = adapter.match(return_rule=True)
+        return (
+            f"{adapter.path_info} {adapter.default_method}"
+            f" {adapter.query_args} {rule.rule}"
+        )
+
+    app.add_url_rule("/first", "first", describe)
+    app.add_url_rule("/second", "second", describe, methods=["POST"])
+    client = app.test_client()
+
+    assert client.get("/first?a=1").text == "/first GET a=1 /first"
+    assert client.post("/second?b=2").text == "/second POST b=2 /second"
+    assert client.get("/first?c=3").text == "/first GET c=3 /first"

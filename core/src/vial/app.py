@@ -27,7 +27,6 @@ from .ctx import AppContext
 from .ctx import RequestContext
 from .globals import _cv_app
 from .globals import _cv_request
-from .routing import _wsgi_path
 from .sessions import SecureCookieSessionInterface
 from .signals import appcontext_tearing_down
 from .signals import got_request_exception
@@ -231,12 +230,9 @@ class Vial(AppBase):
     def make_default_options_response(self) -> Response:
         """The response to an automatic ``OPTIONS`` request: empty, with an
         ``Allow`` header listing the URL's methods."""
-        ctx = _cv_request.get()
-        # The adapter is shared by requests to other paths, so the path must
-        # be passed; the adapter's own is the first request's.
-        path = _wsgi_path(ctx.request.environ)
+        adapter = _cv_request.get().url_adapter
         rv = self.response_class()
-        rv.allow.update(t.cast(t.Any, ctx.url_adapter).allowed_methods(path))
+        rv.allow.update(t.cast(t.Any, adapter).allowed_methods())
         return rv
 
     def finalize_request(

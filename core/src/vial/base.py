@@ -36,6 +36,7 @@ from .helpers import get_debug_flag
 from .helpers import get_flashed_messages
 from .json.provider import DefaultJSONProvider
 from .json.provider import JSONProvider
+from .routing import _Binding
 from .routing import RoutingMixin
 from .scaffold import _endpoint_from_view_func
 from .scaffold import Scaffold
@@ -46,7 +47,6 @@ from .wrappers import Request
 from .wrappers import Response
 
 if t.TYPE_CHECKING:
-    from werkzeug.routing import MapAdapter
     from werkzeug.wrappers import Response as BaseResponse
 
     from .blueprints import Blueprint
@@ -225,7 +225,7 @@ class AppBase(Scaffold, RoutingMixin):
 
         self.template_context_processors[None].append(_default_template_ctx_processor)
         self._got_first_request = False
-        self._url_adapters: dict[tuple[t.Any, ...], MapAdapter] = {}
+        self._url_adapters: dict[tuple[t.Any, ...], _Binding] = {}
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:

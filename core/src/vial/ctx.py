@@ -245,9 +245,9 @@ class RequestContext:
         """Match the request's URL; a failure is kept for dispatch to
         raise."""
         try:
-            self.request.url_rule, self.request.view_args = self.app._match_url(
-                t.cast("MapAdapter", self.url_adapter), self.request.environ
-            )
+            rule, view_args = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
+            self.request.url_rule = rule
+            self.request.view_args = view_args  # type: ignore[assignment]
         except HTTPException as e:
             self.request.routing_exception = e
 

@@ -1,7 +1,8 @@
 """URL matching and building for the application.
 
-The URL map is bound once per distinct host, script root, scheme and method
-and the adapter is reused, since matching and building do not change it.
+What binding the URL map learns from a request's host, script root and
+scheme is remembered per distinct set of values, so each request only pays
+for a small adapter of its own.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import typing as t
 from itertools import chain
 
 from werkzeug.routing import BuildError
+from werkzeug.routing import MapAdapter as _MapAdapter
 
 from .globals import _cv_app
 from .globals import _cv_request
@@ -20,16 +22,19 @@ if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
     from werkzeug.routing import Map
     from werkzeug.routing import MapAdapter
-    from werkzeug.routing import Rule
 
     from . import typing as ft
     from .config import Config
     from .wrappers import Request
 
-#: At most this many URL adapters are kept per app (one per host, script
-#: root, scheme and method seen); the cache is emptied when it is full, so
-#: clients sending many different Host headers cannot grow it.
+#: At most this many bindings are kept per app (one per host, script root
+#: and scheme seen); the cache is emptied when it is full, so clients
+#: sending many different Host headers cannot grow it.
 _URL_ADAPTER_CACHE_SIZE = 64
+
+#: What binding learned about a host: server name, script root, subdomain
+#: and URL scheme.
+_Binding = tuple[str, str, str | None, str]
 
 
 class RoutingMixin:
@@ -42,7 +47,7 @@ class RoutingMixin:
     url_build_error_handlers: list[
         t.Callable[[Exception, str, dict[str, t.Any]], str | None]
     ]
-    _url_adapters: dict[tuple[t.Any, ...], MapAdapter]
+    _url_adapters: dict[tuple[t.Any, ...], _Binding]
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Return the URL adapter for a request, or for building URLs
@@ -81,12 +86,13 @@ class RoutingMixin:
         server_name: str | None,
         subdomain: str | None,
     ) -> MapAdapter:
-        """Bind the URL map to a request's host, script root, scheme and
-        method, reusing the adapter made for an earlier identical request.
+        """Bind the URL map to a request.
 
-        An adapter is not changed by matching or building, so requests with
-        the same values can share it; the path and query string are passed
-        to :meth:`_match_url` each time.
+        Working out the server name, script root, subdomain and scheme from
+        the environment is most of the cost of binding, and they are the
+        same for every request to one host, so they are remembered; the
+        adapter itself is new for each request and holds its own path,
+        method and query string.
         """
         if "HTTP_UPGRADE" in environ:
             return self.url_map.bind_to_environ(environ, server_name, subdomain)
@@ -96,32 +102,30 @@ class RoutingMixin:
             environ.get("SERVER_PORT"),
             environ.get("SCRIPT_NAME"),
             environ.get("wsgi.url_scheme"),
-            environ.get("REQUEST_METHOD"),
             server_name,
             subdomain,
         )
-        adapters = self._url_adapters
-        adapter = adapters.get(key)
-        if adapter is None:
+        bound = self._url_adapters.get(key)
+        if bound is None:
             adapter = self.url_map.bind_to_environ(environ, server_name, subdomain)
-            if len(adapters) >= _URL_ADAPTER_CACHE_SIZE:
-                adapters.clear()
-            adapters[key] = adapter
-        return adapter
+            if len(self._url_adapters) >= _URL_ADAPTER_CACHE_SIZE:
+                self._url_adapters.clear()
+            self._url_adapters[key] = (
+                adapter.server_name,
+                adapter.script_name,
+                adapter.subdomain,
+                adapter.url_scheme,
+            )
+            return adapter
 
-    @staticmethod
-    def _match_url(
-        adapter: MapAdapter, environ: WSGIEnvironment
-    ) -> tuple[Rule, dict[str, t.Any]]:
-        """Match the request's path with a (possibly shared) adapter."""
+        path_info = environ.get("PATH_INFO")
         query = environ.get("QUERY_STRING")
-        if query:
-            query = query.encode("latin1").decode(errors="replace")
-        return adapter.match(  # type: ignore[return-value]
-            _wsgi_path(environ),
-            environ.get("REQUEST_METHOD"),
-            return_rule=True,
-            query_args=query or "",
+        return _MapAdapter(
+            self.url_map,
+            *bound,
+            "/" if path_info is None else _wsgi_decode(path_info),
+            environ["REQUEST_METHOD"],
+            None if query is None else _wsgi_decode(query),
         )
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
@@ -231,12 +235,9 @@ class RoutingMixin:
         return rv
 
 
-def _wsgi_path(environ: WSGIEnvironment) -> str:
-    """The request's path as routing sees it, decoded from WSGI's latin-1."""
-    path_info = environ.get("PATH_INFO")
-    if path_info:
-        return path_info.encode("latin1").decode(errors="replace")  # type: ignore[no-any-return]
-    return ""
+def _wsgi_decode(value: str) -> str:
+    """Decode a WSGI string (UTF-8 bytes carried as latin-1) like werkzeug."""
+    return value.encode("latin1").decode(errors="replace")
 
 
 def _quote_anchor(anchor: str) -> str:
