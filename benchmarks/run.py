@@ -482,6 +482,9 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     summary = report.summarize(results)
     if not args.quick and not args.no_profile_missed and "vial" not in unavailable:
+        # Profiles of scenarios that now meet their target would mislead.
+        for stale in (RESULTS_DIR / "profiles").glob("vial-*"):
+            stale.unlink()
         for row in report.target_rows(summary):
             if row["level"] == "in-process" and row["met"] is False:
                 results["profiles"].append(
