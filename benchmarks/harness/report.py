@@ -378,6 +378,15 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _targets_sentence(summary: dict[str, Any]) -> str:
+    rows = target_rows(summary)
+    decided = [row for row in rows if row["met"] is not None]
+    if not decided:
+        return "The issue-5 targets are pending."
+    met = sum(1 for row in decided if row["met"])
+    return f"{met} of {len(rows)} issue-5 targets are met."
+
+
 def readme_table(results: dict[str, Any], summary: dict[str, Any]) -> str:
     """Render the compact table the README shows."""
     machine = results["machine"]
@@ -385,8 +394,10 @@ def readme_table(results: dict[str, Any], summary: dict[str, Any]) -> str:
     lines = [
         f"Measured {machine['date']} on {machine['cpu']} ({machine['cores']} cores),"
         f" {machine['os']}, {machine['python']}. In-process figures are µs per"
-        " request (lower is better); vial/Flask is the requests-per-second ratio."
-        " Full report: `benchmarks/results/latest.md`.",
+        " request (lower is better); vial/Flask is the requests-per-second ratio"
+        " (for import time and memory: Flask's figure over vial's)."
+        f" {_targets_sentence(summary)} Full report, targets and profiles:"
+        " `benchmarks/results/latest.md`; reproduce with `nox -s bench`.",
         "",
         *_header(frameworks, ["vial/Flask"]),
     ]
