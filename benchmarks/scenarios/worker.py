@@ -11,13 +11,10 @@ result is one JSON object on stdout.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import gc
 import io
 import json
-import pstats
 import sys
-import sysconfig
 import time
 import traceback
 from collections.abc import Callable
@@ -28,6 +25,7 @@ from typing import Any
 from scenarios.loader import describe_app
 from scenarios.loader import FrameworkUnavailable
 from scenarios.loader import load
+from scenarios.profiling import profile
 from scenarios.spec import Headers
 from scenarios.spec import Scenario
 from scenarios.spec import SCENARIOS_BY_NAME
@@ -193,82 +191,6 @@ def _median(values: list[float]) -> float:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _package_of(filename: str) -> str:
-    path = filename.replace("\\", "/")
-    if "/templates/" in path and not path.endswith(".py"):
-        # Jinja compiles templates to Python code whose filename is the template.
-        return "jinja2 (compiled template)"
-    if "/benchmarks/scenarios/" in path:
-        stem = Path(path).stem
-        return "benchmark harness" if stem == "worker" else "benchmark app"
-    if "/site-packages/" in path:
-        rest = path.split("/site-packages/", 1)[1]
-        return rest.split("/", 1)[0].removesuffix(".py")
-    if "/src/vial/" in path:
-        return "vial"
-    stdlib = sysconfig.get_paths()["stdlib"]
-    if path.startswith((stdlib, "<frozen")):
-        return "stdlib"
-    return "other"
-
-
-def package_breakdown(stats: pstats.Stats) -> dict[str, float]:
-    """Return own time (seconds) per package; C functions count for their caller."""
-    totals: dict[str, float] = {}
-    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    for (filename, _line, _name), (_cc, _nc, tottime, _ct, callers) in raw.items():
-        if filename != "~":
-            package = _package_of(filename)
-            totals[package] = totals.get(package, 0.0) + tottime
-            continue
-        edge_total = sum(edge[2] for edge in callers.values())
-        if not callers or edge_total <= 0:
-            totals["builtins"] = totals.get("builtins", 0.0) + tottime
-            continue
-        for caller_key, edge in callers.items():
-            caller_file = caller_key[0]
-            package = "builtins" if caller_file == "~" else _package_of(caller_file)
-            share = tottime * edge[2] / edge_total
-            totals[package] = totals.get(package, 0.0) + share
-    return totals
-
-
-def profile(caller: Caller, count: int, path: Path, label: str) -> dict[str, Any]:
-    """Run ``count`` requests under cProfile; write ``path`` and a text summary."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    caller.loop(count)
-    profiler.disable()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    profiler.dump_stats(str(path))
-    stats = pstats.Stats(str(path))
-    breakdown = package_breakdown(stats)
-    total = sum(breakdown.values()) or 1.0
-    lines = [
-        f"cProfile of {label}: {count} requests,"
-        f" {total / count * 1e6:.1f} µs/request under the profiler",
-        "",
-        "Own time by package (C calls charged to their Python caller):",
-    ]
-    for package, seconds in sorted(breakdown.items(), key=lambda kv: -kv[1]):
-        lines.append(
-            f"  {package:<20} {seconds / count * 1e6:8.2f} µs/request"
-            f"  {100 * seconds / total:5.1f} %"
-        )
-    buffer = io.StringIO()
-    top = pstats.Stats(str(path), stream=buffer)
-    top.sort_stats("tottime").print_stats(30)
-    buffer.write("\n")
-    top.sort_stats("cumulative").print_stats(30)
-    lines += ["", "Top functions:", buffer.getvalue()]
-    path.with_suffix(".txt").write_text("\n".join(lines), encoding="utf-8")
-    return {
-        "profile": str(path),
-        "summary": str(path.with_suffix(".txt")),
-        "breakdown_us": {k: v / count * 1e6 for k, v in breakdown.items()},
-    }
-
-
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Load, validate, warm up and time one scenario; return the result record."""
     record: dict[str, Any] = {"framework": args.framework, "scenario": args.scenario}
@@ -284,7 +206,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     validate(caller, scenario)
     count = calibrate(caller, args.warmup_seconds, args.target_seconds)
     if args.profile:
-        record.update(profile(caller, count, Path(args.profile), args.label))
+        record.update(profile(caller.loop, count, Path(args.profile), args.label))
     else:
         samples = measure(caller, count, args.repeats)
         median = _median(samples[args.clock])
