@@ -469,6 +469,30 @@ def replace_section(text: str, heading: str, body: str) -> str:
     return "\n".join(new).rstrip("\n") + "\n"
 
 
+def _ratio_panel(axis: Any, summary: dict[str, Any]) -> None:
+    rows = [row for row in target_rows(summary) if row["ratio"] is not None]
+    axis.set_title(
+        "vial / Flask (higher is better; black marks are the issue-5 targets)"
+    )
+    if not rows:
+        _empty(axis)
+        return
+    labels = [f"{row['level']}: {row['scenario']}".replace(": -", "") for row in rows]
+    colors = ["C2" if row["met"] else "C3" for row in rows]
+    positions = list(range(len(rows)))
+    axis.bar(positions, [row["ratio"] for row in rows], color=colors)
+    for position, row in zip(positions, rows, strict=True):
+        target = (
+            1.0
+            if row["target"].startswith("lower")
+            else float(row["target"].removeprefix(">= ").removesuffix("x"))
+        )
+        axis.hlines(target, position - 0.4, position + 0.4, colors="black")
+    axis.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
+    axis.set_xticks(positions)
+    axis.set_xticklabels(labels, rotation=25, ha="right")
+
+
 def _empty(axis: Any) -> None:
     axis.text(0.5, 0.5, "not measured in this run", ha="center", va="center")
     axis.set_axis_off()
@@ -485,7 +509,10 @@ def write_chart(results: dict[str, Any], summary: dict[str, Any], path: Path) ->
         return False
     frameworks: list[str] = results["settings"]["frameworks"]
     labels = [FRAMEWORKS_BY_NAME[fw].label for fw in frameworks]
-    figure, axes = plt.subplots(2, 2, figsize=(15, 10))
+    figure = plt.figure(figsize=(15, 14))
+    grid = figure.add_gridspec(3, 2)
+    axes = [[figure.add_subplot(grid[row, col]) for col in (0, 1)] for row in (0, 1)]
+    _ratio_panel(figure.add_subplot(grid[2, :]), summary)
     panels: list[tuple[Any, str, list[str], dict[str, dict[str, Cell]], bool]] = [
         (
             axes[0][0],
@@ -530,7 +557,6 @@ def write_chart(results: dict[str, Any], summary: dict[str, Any], path: Path) ->
         )
         if inverse:
             axis.set_yscale("log")
-        axis.legend(fontsize="small")
     for axis, title, cells in (
         (axes[1][0], "Import time (ms, lower is better)", summary["imports"]),
         (axes[1][1], "gunicorn worker RSS (MiB, lower is better)", summary["memory"]),
@@ -550,7 +576,17 @@ def write_chart(results: dict[str, Any], summary: dict[str, Any], path: Path) ->
         f"vial vs Flask, Bottle, Falcon ({machine['date']}; {machine['cpu']},"
         f" {machine['cores']} cores; {machine['python']})"
     )
-    figure.tight_layout()
+    handles, names = axes[0][0].get_legend_handles_labels()
+    if not handles:
+        handles, names = axes[0][1].get_legend_handles_labels()
+    figure.tight_layout(rect=(0, 0, 1, 0.95))
+    figure.legend(
+        handles,
+        names,
+        loc="upper center",
+        ncol=len(names) or 1,
+        bbox_to_anchor=(0.5, 0.975),
+    )
     figure.savefig(path, dpi=90)
     plt.close(figure)
     return True
