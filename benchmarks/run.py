@@ -106,7 +106,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--scenarios",
         type=_csv(scenario_names),
         default=scenario_names,
-        help="comma-separated in-process scenarios (default: all)",
+        help=f"comma-separated in-process scenarios: {','.join(scenario_names)}"
+        " (default: all)",
     )
     parser.add_argument(
         "--e2e-scenarios",
