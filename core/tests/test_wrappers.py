@@ -576,3 +576,137 @@ def test_custom_response_class_everywhere(app: Vial, client: VialClient) -> None
         ("/text", "/dict", "/jsonify", "/redirect", "/abort", "/made", "/missing"),
         AppResponse,
     )
+
+
+# -- Fast paths give werkzeug's exact output ---------------------------------------
+
+
+def _wsgi_output(
+    app_iter_call: t.Callable[[dict[str, t.Any], t.Any], t.Iterable[bytes]],
+    method: str = "GET",
+) -> tuple[str, list[tuple[str, str]], bytes]:
+    from werkzeug.test import create_environ
+
+    started: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc: t.Any = None
+    ) -> t.Any:
+        started.append((status, headers))
+
+    body_iter = app_iter_call(create_environ("/", method=method), start_response)
+    try:
+        body = b"".join(body_iter)
+    finally:
+        close = getattr(body_iter, "close", None)
+        if close is not None:
+            close()
+    return started[0][0], list(started[0][1]), body
+
+
+def _both_ways(
+    make: t.Callable[[], Response], method: str = "GET"
+) -> tuple[tuple[t.Any, ...], tuple[t.Any, ...]]:
+    from werkzeug.wrappers import Response as WerkzeugResponse
+
+    fast = _wsgi_output(make(), method)
+    general = _wsgi_output(
+        lambda environ, sr: WerkzeugResponse.__call__(make(), environ, sr), method
+    )
+    return fast, general
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Response("Hello, World!"),
+        lambda: Response(b"bytes body"),
+        lambda: Response("héllo ünïcode"),
+        lambda: Response("created", status=201),
+        lambda: Response("teapot", status="418 I'M A TEAPOT"),
+        lambda: Response("{}", mimetype="application/json"),
+        lambda: Response("x", headers={"X-One": "1", "Set-Cookie": "a=b"}),
+        lambda: Response("gone", status=500),
+        lambda: Response(t.cast(list[str], ["a", b"b"])),
+        lambda: Response([b"chunk one ", b"chunk two"]),
+        lambda: Response("moved", status=302, headers={"Location": "/ü/path"}),
+        lambda: Response("x", headers={"Content-Location": "/é"}),
+        lambda: Response(status=204),
+        lambda: Response("not modified", status=304),
+        lambda: Response("early hints", status=103),
+        lambda: Response(iter([b"streamed"])),
+        lambda: Response(b"passthrough", direct_passthrough=True),
+    ],
+)
+def test_response_sends_what_werkzeug_sends(make: t.Callable[[], Response]) -> None:
+    fast, general = _both_ways(make)
+    assert fast == general
+
+
+def test_response_without_content_length_gets_one_like_werkzeug() -> None:
+    def make() -> Response:
+        response = Response("x")
+        response.response = [b"abc", b"de"]
+        del response.headers["Content-Length"]
+        return response
+
+    fast, general = _both_ways(make)
+    assert fast == general
+    assert ("Content-Length", "5") in fast[1]
+
+
+def test_head_request_sends_no_body_like_werkzeug() -> None:
+    fast, general = _both_ways(lambda: Response("body"), method="HEAD")
+    assert fast == general
+    assert fast[2] == b""
+
+
+def test_response_close_callbacks_still_run() -> None:
+    closed: list[bool] = []
+    response = Response("x")
+    response.call_on_close(lambda: closed.append(True))
+    _wsgi_output(response)
+    assert closed == [True]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"response": "text"},
+        {"response": b"bytes"},
+        {"response": "json", "mimetype": "application/json"},
+        {"response": "svg", "mimetype": "image/svg+xml"},
+        {"response": "plain", "mimetype": "text/plain"},
+        {"response": "status", "status": 404},
+        {"response": "status", "status": "299 CUSTOM"},
+        {"response": "headers", "headers": {"X-A": "b"}},
+        {"response": "ct", "content_type": "text/csv; charset=latin-1"},
+        {"response": None},
+        {"response": ["list"]},
+    ],
+)
+def test_response_constructor_matches_werkzeug(kwargs: dict[str, t.Any]) -> None:
+    from werkzeug.wrappers import Response as WerkzeugResponse
+
+    class General(WerkzeugResponse):
+        default_mimetype = "text/html"
+
+    ours = Response(**kwargs)
+    theirs = General(**kwargs)
+    assert ours.status == theirs.status
+    assert ours.status_code == theirs.status_code
+    assert list(ours.headers) == list(theirs.headers)
+    assert ours.get_data() == theirs.get_data()
+    assert ours.direct_passthrough == theirs.direct_passthrough
+
+
+def test_response_subclass_encoding_its_own_way_is_honoured() -> None:
+    class Shouting(Response):
+        def set_data(self, value: bytes | str) -> None:
+            if isinstance(value, str):
+                value = value.upper()
+            super().set_data(value)
+
+    response = Shouting("quiet")
+    assert response.get_data() == b"QUIET"
+    assert response.headers["Content-Length"] == "5"

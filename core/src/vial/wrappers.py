@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import typing as t
+from http import HTTPStatus
 
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
+from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request as RequestBase
 from werkzeug.wrappers import Response as ResponseBase
 from werkzeug.wsgi import LimitedStream
@@ -17,8 +20,8 @@ from .globals import _cv_app
 from .scaffold import _split_blueprint_path
 
 if t.TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIEnvironment
-    from werkzeug.datastructures import Headers
     from werkzeug.formparser import FormDataParser
     from werkzeug.routing import Rule
 
@@ -201,6 +204,104 @@ class Response(ResponseBase):
             return app_ctx.app.config["MAX_COOKIE_SIZE"]  # type: ignore[no-any-return]
         return super().max_cookie_size
 
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A subclass that encodes bodies its own way, or does not set the
+        # length, takes werkzeug's general path.
+        cls._fast_init = (
+            cls.set_data is Response.set_data and cls.automatically_set_content_length
+        )
+
+    _fast_init = True
+
+    def __init__(
+        self,
+        response: t.Iterable[bytes] | bytes | t.Iterable[str] | str | None = None,
+        status: int | str | HTTPStatus | None = None,
+        headers: t.Mapping[str, str | t.Iterable[str]]
+        | t.Iterable[tuple[str, str]]
+        | None = None,
+        mimetype: str | None = None,
+        content_type: str | None = None,
+        direct_passthrough: bool = False,
+    ) -> None:
+        body_type = type(response)
+        if (
+            (body_type is str or body_type is bytes)
+            and headers is None
+            and content_type is None
+            and not direct_passthrough
+            and self._fast_init
+        ):
+            # What views return most: a text or bytes body. The result is
+            # the same as werkzeug's constructor, built without its general
+            # header and status handling.
+            if mimetype is None:
+                mimetype = self.default_mimetype
+            if mimetype is not None:
+                body: bytes = response.encode() if body_type is str else response  # type: ignore[union-attr,assignment]
+                new_headers = Headers()
+                new_headers._list = [
+                    ("Content-Type", _content_type(mimetype)),
+                    ("Content-Length", str(len(body))),
+                ]
+                self.headers = new_headers
+                if status is None:
+                    status = self.default_status
+                if status == 200:
+                    self._status = "200 OK"
+                    self._status_code = 200
+                else:
+                    self.status = status
+                self.direct_passthrough = False
+                self._on_close = []
+                self.response = [body]
+                return
+        super().__init__(
+            response, status, headers, mimetype, content_type, direct_passthrough
+        )
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> t.Iterable[bytes]:
+        """Send the response as a WSGI application.
+
+        A buffered body with a plain status, as views return most, is sent
+        without werkzeug's general checks; the status line, headers and body
+        are the same.
+        """
+        body = self.response
+        status = self._status_code
+        if (
+            type(body) is list
+            and not self._on_close
+            and not self.direct_passthrough
+            and status >= 200
+            and status != 204
+            and status != 304
+            and environ["REQUEST_METHOD"] != "HEAD"
+        ):
+            headers = []
+            has_length = False
+            for item in self.headers:
+                name = item[0].lower()
+                if name == "content-length":
+                    has_length = True
+                elif name == "location" or name == "content-location":
+                    # werkzeug rewrites these as URIs; let it.
+                    break
+                headers.append(item)
+            else:
+                for chunk in body:
+                    if type(chunk) is not bytes:
+                        break
+                else:
+                    if not has_length and self.automatically_set_content_length:
+                        headers.append(("Content-Length", str(sum(map(len, body)))))
+                    start_response(self._status, headers)
+                    return body
+        return super().__call__(environ, start_response)
+
     def get_wsgi_headers(self, environ: WSGIEnvironment) -> Headers:
         """The headers to send; a ``204 No Content`` response sends no
         ``Content-Type``, since it has no content to describe (and WSGI
@@ -209,3 +310,16 @@ class Response(ResponseBase):
         if self.status_code == 204:
             headers.remove("Content-Type")
         return headers
+
+
+_content_types: dict[str, str] = {}
+
+
+def _content_type(mimetype: str) -> str:
+    """The Content-Type for a mimetype, with a charset for text types."""
+    content_type = _content_types.get(mimetype)
+    if content_type is None:
+        content_type = get_content_type(mimetype, "utf-8")
+        if len(_content_types) < 256:
+            _content_types[mimetype] = content_type
+    return content_type
