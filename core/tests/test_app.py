@@ -1130,3 +1130,59 @@ def test_serving_a_request_does_not_import_click() -> None:
         "assert 'click' not in sys.modules, 'click'\n"
     )
     assert result.returncode == 0, result.stderr
+
+
+# -- Error pages are werkzeug's, whatever path builds them --------------------------
+
+
+class _Custom404(NotFound):
+    def get_body(self, environ: t.Any = None, scope: t.Any = None) -> str:
+        return "custom body"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        NotFound(),
+        NotFound("A <b>described</b>\nerror."),
+        Forbidden(),
+        _Custom404(),
+        BadRequestKeyError("missing"),
+        InternalServerError(),
+    ],
+)
+def test_error_response_matches_werkzeug(app: Vial, error: HTTPException) -> None:
+    from werkzeug.test import create_environ
+
+    environ = create_environ("/")
+    with app.test_request_context("/"):
+        ours = app.make_response(error)
+        theirs = error.get_response(environ)
+    assert ours.status == theirs.status
+    assert list(ours.headers) == list(theirs.headers)
+    assert ours.get_data() == theirs.get_data()
+    # Twice, so a remembered page is checked too.
+    with app.test_request_context("/"):
+        again = app.make_response(error)
+    assert again.get_data() == theirs.get_data()
+
+
+def test_each_description_gets_its_own_error_page(app: Vial) -> None:
+    @app.route("/thing/<int:n>")
+    def thing(n: int) -> str:
+        abort(404, f"No thing number {n}.")
+
+    client = app.test_client()
+    assert b"No thing number 1." in client.get("/thing/1").data
+    assert b"No thing number 2." in client.get("/thing/2").data
+
+
+def test_method_not_allowed_keeps_its_allow_header(app: Vial) -> None:
+    @app.post("/only-post")
+    def only_post() -> str:
+        return "posted"
+
+    response = app.test_client().get("/only-post")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"

@@ -363,8 +363,8 @@ class Vial(AppBase):
                 )
                 status = headers = None
             elif isinstance(rv, HTTPException):
-                rv = response_class.force_type(
-                    rv.get_response(_cv_request.get().request.environ)
+                rv = _error_response(
+                    response_class, rv, _cv_request.get().request.environ
                 )
             elif isinstance(rv, BaseResponse) or callable(rv):
                 try:
@@ -578,3 +578,47 @@ class Vial(AppBase):
 def _endpoint_name() -> str | None:
     ctx = _cv_request.get(None)
     return ctx.request.endpoint if ctx is not None else None
+
+
+_DEFAULT_ERROR_HEADERS = HTTPException().get_headers()
+_error_bodies: dict[tuple[t.Any, ...], str] = {}
+
+
+def _error_response(
+    response_class: type[Response], error: HTTPException, environ: WSGIEnvironment
+) -> Response:
+    """The response werkzeug would build for an HTTP error, as
+    ``response_class``.
+
+    When the error class renders its page the default way, the page is
+    remembered per code and description, since a 404 or 405 page is the
+    same every time.
+    """
+    cls = type(error)
+    if error.response is not None or cls.get_response is not _base_get_response:
+        return response_class.force_type(error.get_response(environ))  # type: ignore[return-value]
+
+    headers = error.get_headers(environ, None)
+    if (
+        cls.get_body is _base_get_body
+        and cls.get_description is _base_get_description
+        and type(error.description) is str
+    ):
+        key = (cls, error.code, error.name, error.description)
+        body = _error_bodies.get(key)
+        if body is None:
+            body = error.get_body(environ, None)
+            if len(_error_bodies) >= 256:
+                _error_bodies.clear()
+            _error_bodies[key] = body
+    else:
+        body = error.get_body(environ, None)
+
+    if headers == _DEFAULT_ERROR_HEADERS:
+        return response_class(body, error.code, mimetype="text/html")
+    return response_class(body, error.code, headers)
+
+
+_base_get_response = HTTPException.get_response
+_base_get_body = HTTPException.get_body
+_base_get_description = HTTPException.get_description
