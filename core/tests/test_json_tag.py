@@ -221,3 +221,25 @@ def test_dumps_uses_app_provider_in_app_context(
         assert serializer.dumps({"b": "é", "a": b"x"}) == (
             '{"a":{" b":"eA=="},"b":"\\u00e9"}'
         )
+
+
+def test_registered_tag_for_a_plain_type_is_still_applied() -> None:
+    # Plain values skip the tag checks only while no custom tag could claim
+    # them.
+    class TagNegative(JSONTag):
+        __slots__ = ()
+        key = " neg"
+
+        def check(self, value: t.Any) -> bool:
+            return type(value) is int and value < 0
+
+        def to_json(self, value: t.Any) -> t.Any:
+            return -value
+
+        def to_python(self, value: t.Any) -> t.Any:
+            return -value
+
+    serializer = TaggedJSONSerializer()
+    serializer.register(TagNegative, index=0)
+    assert serializer.dumps({"n": -3, "p": 2}) == '{"n":{" neg":3},"p":2}'
+    assert serializer.loads(serializer.dumps({"n": -3})) == {"n": -3}

@@ -642,3 +642,27 @@ def test_session_transaction_round_trip(
     with client.session_transaction() as sess:
         assert sess["user"] == "ann"
         assert sess["cart"][3] == when
+
+
+@pytest.mark.parametrize(
+    ("existing", "expected"),
+    [
+        (None, "Cookie"),
+        ("Cookie", "Cookie"),
+        ("Accept-Encoding", "Accept-Encoding, Cookie"),
+        ("accept, cookie", "accept, cookie"),
+    ],
+)
+def test_vary_cookie_joins_an_existing_vary_header(
+    app: Vial, existing: str | None, expected: str
+) -> None:
+    @app.get("/vary")
+    def vary() -> t.Any:
+        session["seen"] = True
+        response = app.response_class("ok")
+        if existing is not None:
+            response.headers["Vary"] = existing
+        return response
+
+    rv = app.test_client().get("/vary")
+    assert rv.headers.getlist("Vary") == [expected]

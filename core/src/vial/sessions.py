@@ -11,6 +11,7 @@ from datetime import timezone
 from functools import lru_cache
 
 from itsdangerous import BadData
+from itsdangerous import Signer
 from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
 from itsdangerous.encoding import want_bytes
@@ -282,6 +283,33 @@ class _SessionSigner(TimestampSigner):
         return _hmac_derived_key(key, self.salt, self.digest_method)
 
 
+class _SessionSerializer(URLSafeTimedSerializer):
+    """A serializer that reuses its signer.
+
+    itsdangerous makes a new signer for every value signed or checked, which
+    costs more than the signature itself; the signer keeps no state between
+    uses, so one serves every cookie.
+    """
+
+    def make_signer(self, salt: str | bytes | None = None) -> Signer:
+        if salt is not None:
+            return super().make_signer(salt)
+        signer: Signer | None = self.__dict__.get("_default_signer")
+        if signer is None:
+            signer = self._default_signer = super().make_signer()
+        return signer
+
+
+def _add_vary_cookie(response: Response) -> None:
+    # The same header response.vary.add() gives, without parsing and
+    # re-serializing it in the common cases.
+    vary = response.headers.get("Vary")
+    if vary is None:
+        response.headers["Vary"] = "Cookie"
+    elif vary != "Cookie":
+        response.vary.add("Cookie")
+
+
 class SecureCookieSessionInterface(SessionInterface):
     """Store the session in a cookie signed with the app's secret key.
 
@@ -339,7 +367,7 @@ class SecureCookieSessionInterface(SessionInterface):
 
         # itsdangerous signs with the last key and verifies with all of them.
         keys: list[t.Any] = [*cache_key[1], secret_key]
-        signer = URLSafeTimedSerializer(
+        signer = _SessionSerializer(
             keys,
             salt=self.salt,
             serializer=self.serializer,
@@ -397,7 +425,7 @@ class SecureCookieSessionInterface(SessionInterface):
         httponly = self.get_cookie_httponly(app)
 
         if session.accessed:
-            response.vary.add("Cookie")
+            _add_vary_cookie(response)
 
         # Emptied during this request: remove the cookie. Empty and
         # untouched: there is nothing to store.
@@ -412,7 +440,7 @@ class SecureCookieSessionInterface(SessionInterface):
                     samesite=samesite,
                     httponly=httponly,
                 )
-                response.vary.add("Cookie")
+                _add_vary_cookie(response)
 
             return
 
@@ -437,4 +465,4 @@ class SecureCookieSessionInterface(SessionInterface):
             partitioned=partitioned,
             samesite=samesite,
         )
-        response.vary.add("Cookie")
+        _add_vary_cookie(response)

@@ -259,7 +259,7 @@ class TaggedJSONSerializer:
     :class:`~uuid.UUID` and :class:`~datetime.datetime`, nested freely.
     """
 
-    __slots__ = ("order", "tags")
+    __slots__ = ("_plain_values_pass", "order", "tags")
 
     #: The tag classes registered by every new serializer, in the order
     #: they are checked. Dict and list handling come first because they
@@ -278,6 +278,7 @@ class TaggedJSONSerializer:
     def __init__(self) -> None:
         self.tags: dict[str, JSONTag] = {}
         self.order: list[JSONTag] = []
+        self._plain_values_pass = True
 
         for cls in self.default_tags:
             self.register(cls)
@@ -316,8 +317,13 @@ class TaggedJSONSerializer:
         else:
             self.order.insert(index, tag)
 
+        self._plain_values_pass = all(type(tag) in _BUILTIN_TAGS for tag in self.order)
+
     def tag(self, value: t.Any) -> t.Any:
         """Convert ``value`` to JSON-compatible data, tagging where needed."""
+        if type(value) in _PLAIN_TYPES and self._plain_values_pass:
+            # No built-in tag applies to these, so asking each is wasted.
+            return value
         for tag in self.order:
             if tag.check(value):
                 return tag.tag(value)
@@ -355,3 +361,8 @@ class TaggedJSONSerializer:
     def loads(self, value: str | bytes) -> t.Any:
         """Parse JSON and untag the result."""
         return self._untag_scan(loads(value))
+
+
+#: Types that are JSON already and that no built-in tag claims.
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+_BUILTIN_TAGS = frozenset(TaggedJSONSerializer.default_tags)
