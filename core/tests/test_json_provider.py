@@ -167,3 +167,25 @@ def test_provider_does_not_keep_app_alive() -> None:
 
     with pytest.raises(ReferenceError):
         provider._app.name  # noqa: B018
+
+
+def test_settings_changed_after_first_use_apply(app: Vial) -> None:
+    provider = DefaultJSONProvider(app)
+    assert provider.dumps({"b": 1, "a": 2}) == '{"a": 2, "b": 1}'
+
+    provider.sort_keys = False
+    assert provider.dumps({"b": 1, "a": 2}) == '{"b": 1, "a": 2}'
+
+    provider.ensure_ascii = False
+    assert provider.dumps("é") == '"é"'
+
+    provider.default = lambda o: f"<{type(o).__name__}>"
+    assert provider.dumps({"x": object()}) == '{"x": "<object>"}'
+
+
+def test_other_json_options_still_reach_json_dumps(app: Vial) -> None:
+    provider = DefaultJSONProvider(app)
+    assert provider.dumps([1.5], allow_nan=False) == "[1.5]"
+    with pytest.raises(ValueError, match="Out of range"):
+        provider.dumps([float("nan")], allow_nan=False)
+    assert provider.dumps({"a": [1]}, indent=1) == '{\n "a": [\n  1\n ]\n}'

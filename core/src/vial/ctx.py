@@ -14,6 +14,7 @@ from functools import update_wrapper
 from types import TracebackType
 
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request as _RequestBase
 
 from . import typing as ft
 from .globals import _cv_app
@@ -30,6 +31,7 @@ if t.TYPE_CHECKING:
     from .wrappers import Request
 
 _sentinel = object()
+_close = _RequestBase.close
 
 
 class _AppCtxGlobals:
@@ -277,9 +279,11 @@ class RequestContext:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
                 self.app.do_teardown_request(exc)
-                close = getattr(self.request, "close", None)
-                if close is not None:
-                    close()
+                request = self.request
+                # werkzeug's close() only closes uploaded files; skip the call
+                # when no form was parsed.
+                if "files" in request.__dict__ or type(request).close is not _close:
+                    request.close()
         finally:
             active = _cv_request.get(None)
             token, app_ctx = self._cv_tokens.pop()

@@ -9,6 +9,7 @@ import typing as t
 import uuid
 import weakref
 from datetime import date
+from functools import cached_property
 
 from werkzeug.http import http_date
 
@@ -102,6 +103,9 @@ def _default(o: t.Any) -> t.Any:
     )
 
 
+_ENCODER_OPTIONS = frozenset({"separators", "indent"})
+
+
 class DefaultJSONProvider(JSONProvider):
     """The JSON provider used unless the application configures another.
 
@@ -139,10 +143,37 @@ class DefaultJSONProvider(JSONProvider):
         Keyword arguments are passed to :func:`json.dumps` and override
         :attr:`default`, :attr:`ensure_ascii` and :attr:`sort_keys`.
         """
+        if kwargs.keys() <= _ENCODER_OPTIONS:
+            # The same encoder json.dumps() would build, kept for reuse:
+            # encoding keeps no state in it.
+            key = (
+                self.default,
+                self.ensure_ascii,
+                self.sort_keys,
+                kwargs.get("separators"),
+                kwargs.get("indent"),
+            )
+            encoder = self._encoders.get(key)
+            if encoder is None:
+                encoder = json.JSONEncoder(
+                    default=key[0],
+                    ensure_ascii=key[1],
+                    sort_keys=key[2],
+                    separators=key[3],
+                    indent=key[4],
+                )
+                if len(self._encoders) >= 16:
+                    self._encoders.clear()
+                self._encoders[key] = encoder
+            return encoder.encode(obj)
         kwargs.setdefault("default", self.default)
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)
         return json.dumps(obj, **kwargs)
+
+    @cached_property
+    def _encoders(self) -> dict[tuple[t.Any, ...], json.JSONEncoder]:
+        return {}
 
     def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
         """Deserialize a JSON string or bytes with :func:`json.loads`."""
