@@ -199,7 +199,7 @@ class Vial(AppBase):
         req = _cv_request.get().request
         if req.routing_exception is not None:
             self.raise_routing_exception(req)
-        rule = t.cast("t.Any", req.url_rule)
+        rule: t.Any = req.url_rule
         # Rules added to url_map directly, not through add_url_rule, lack
         # the attribute.
         if req.method == "OPTIONS" and getattr(
@@ -207,7 +207,7 @@ class Vial(AppBase):
         ):
             return self.make_default_options_response()
         view = self.view_functions[rule.endpoint]
-        return self.ensure_sync(view)(**t.cast(dict[str, t.Any], req.view_args))  # type: ignore[no-any-return]
+        return self.ensure_sync(view)(**req.view_args)  # type: ignore[arg-type,no-any-return]
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
         """Raise the error routing found: 404, 405, or a redirect.
@@ -321,6 +321,14 @@ class Vial(AppBase):
         status: t.Any = None
         headers: t.Any = None
 
+        # The most common return values, by exact type, before the general
+        # checks below (an ABC check for iterators is comparatively slow).
+        rv_type = type(rv)
+        if rv_type is str or rv_type is bytes:
+            return self.response_class(rv)  # type: ignore[arg-type]
+        if rv_type is dict or rv_type is list:
+            return self.json.response(rv)
+
         if isinstance(rv, tuple):
             size = len(rv)
             if size == 3:
@@ -386,15 +394,15 @@ class Vial(AppBase):
                     " tuple, a Response object or a WSGI application."
                 )
 
-        rv = t.cast("Response", rv)
+        response: Response = rv  # type: ignore[assignment]
         if status is not None:
             if isinstance(status, (str, bytes, bytearray)):
-                rv.status = status  # type: ignore[assignment]
+                response.status = status  # type: ignore[assignment]
             else:
-                rv.status_code = status
+                response.status_code = status
         if headers:
-            rv.headers.update(headers)
-        return rv
+            response.headers.update(headers)
+        return response
 
     # Errors
 
