@@ -369,10 +369,18 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
         r for r in results["inprocess"] + results["e2e"] if r["status"] == "error"
     ]
     if errors:
-        lines += ["", "## Errors", ""]
+        lines += [
+            "",
+            "## Errors",
+            "",
+            "A failed run is left out of the medians; the cell shows `error` only"
+            " when every round failed.",
+            "",
+        ]
         for record in errors[:20]:
             lines.append(
-                f"- {record['framework']} / {record['scenario']}: {record.get('error')}"
+                f"- {record['framework']} / {record['scenario']}"
+                f" (round {record.get('round', '?')}): {record.get('error')}"
             )
     lines.append("")
     return "\n".join(lines)
