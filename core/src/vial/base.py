@@ -18,7 +18,7 @@ from itertools import chain
 
 from werkzeug.exceptions import Aborter
 from werkzeug.exceptions import BadRequestKeyError
-from werkzeug.routing import Map
+from werkzeug.routing import Map as _WerkzeugMap
 from werkzeug.routing import Rule
 from werkzeug.utils import redirect as _wz_redirect
 
@@ -36,6 +36,7 @@ from .helpers import get_debug_flag
 from .helpers import get_flashed_messages
 from .json.provider import DefaultJSONProvider
 from .json.provider import JSONProvider
+from .matching import Map
 from .routing import _Binding
 from .routing import RoutingMixin
 from .scaffold import _endpoint_from_view_func
@@ -115,7 +116,7 @@ class AppBase(Scaffold, RoutingMixin):
     #: The class of URL rules made by :meth:`add_url_rule`.
     url_rule_class = Rule
     #: The class of :attr:`url_map`.
-    url_map_class = Map
+    url_map_class: type[_WerkzeugMap] = Map
     #: The test client class; ``None`` means :class:`vial.testing.VialClient`.
     test_client_class: type[t.Any] | None = None
     #: The CLI runner class; ``None`` means :class:`vial.testing.VialCliRunner`.
