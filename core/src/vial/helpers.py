@@ -101,7 +101,9 @@ def url_for(
 ) -> str:
     """Build the URL of an endpoint with the current app; see
     :meth:`vial.Vial.url_for`."""
-    return current_app.url_for(
+    app_ctx = _cv_app.get(None)
+    app = current_app if app_ctx is None else app_ctx.app
+    return app.url_for(
         endpoint,
         _anchor=_anchor,
         _method=_method,

@@ -215,7 +215,11 @@ class RoutingMixin:
                 " TRUSTED_HOSTS and SERVER_NAME."
             )
 
-        self.inject_url_defaults(endpoint, values)
+        if (
+            self.url_default_functions
+            or type(self).inject_url_defaults is not RoutingMixin.inject_url_defaults
+        ):
+            self.inject_url_defaults(endpoint, values)
         try:
             rv = url_adapter.build(
                 endpoint,
