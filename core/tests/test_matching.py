@@ -254,3 +254,90 @@ def test_app_url_map_uses_the_fast_matcher() -> None:
     app = Vial(__name__)
     assert isinstance(app.url_map, Map)
     assert isinstance(app.url_map._matcher, StateMachineMatcher)
+
+
+# -- Remembered matches ------------------------------------------------------------
+
+
+def test_repeated_match_gives_a_fresh_dict_each_time() -> None:
+    url_map = Map([Rule("/n/<int:n>", endpoint="n")])
+    adapter = url_map.bind("example.com")
+    first = t.cast(dict[str, t.Any], adapter.match("/n/3")[1])
+    first["n"] = 99
+    first["extra"] = True
+    assert adapter.match("/n/3") == ("n", {"n": 3})
+
+
+def test_view_args_changed_by_a_request_do_not_leak_into_the_next() -> None:
+    from vial import Vial
+
+    app = Vial(__name__)
+    seen: list[dict[str, t.Any]] = []
+
+    @app.url_value_preprocessor
+    def take_lang(endpoint: str | None, values: dict[str, t.Any] | None) -> None:
+        assert values is not None
+        seen.append(dict(values))
+        values.pop("lang")
+
+    @app.route("/<lang>/page/<int:n>")
+    def page(n: int) -> str:
+        return str(n)
+
+    client = app.test_client()
+    assert client.get("/en/page/2").text == "2"
+    assert client.get("/en/page/2").text == "2"
+    assert seen == [{"lang": "en", "n": 2}, {"lang": "en", "n": 2}]
+
+
+def test_custom_converters_run_on_every_request() -> None:
+    from werkzeug.routing import BaseConverter
+
+    calls: list[str] = []
+
+    class Counting(BaseConverter):
+        def to_python(self, value: str) -> str:
+            calls.append(value)
+            return value.upper()
+
+    url_map = Map([Rule("/c/<up:word>", endpoint="c")], converters={"up": Counting})
+    adapter = url_map.bind("example.com")
+    assert adapter.match("/c/hi") == ("c", {"word": "HI"})
+    assert adapter.match("/c/hi") == ("c", {"word": "HI"})
+    assert calls == ["hi", "hi"]
+
+
+def test_adding_a_rule_forgets_remembered_matches() -> None:
+    url_map = Map([Rule("/item/<name>", endpoint="by_name")])
+    adapter = url_map.bind("example.com")
+    assert adapter.match("/item/new") == ("by_name", {"name": "new"})
+    # A static rule outranks the converter once added.
+    url_map.add(Rule("/item/new", endpoint="new_item"))
+    assert url_map.bind("example.com").match("/item/new") == ("new_item", {})
+
+
+def test_remembered_matches_are_bounded() -> None:
+    from vial.matching import _MATCH_CACHE_SIZE
+
+    url_map = Map([Rule("/n/<int:n>", endpoint="n")])
+    adapter = url_map.bind("example.com")
+    for n in range(_MATCH_CACHE_SIZE * 3):
+        assert adapter.match(f"/n/{n}") == ("n", {"n": n})
+    matcher = t.cast(StateMachineMatcher, url_map._matcher)
+    assert len(matcher._matches) <= _MATCH_CACHE_SIZE
+
+
+def test_alias_rules_are_not_remembered() -> None:
+    url_map = Map(
+        [
+            Rule("/old", endpoint="page", alias=True),
+            Rule("/new", endpoint="page"),
+        ],
+        redirect_defaults=False,
+    )
+    adapter = url_map.bind("example.com")
+    assert adapter.match("/old") == ("page", {})
+    url_map.redirect_defaults = True
+    with pytest.raises(HTTPException) as info:
+        adapter.match("/old")
+    assert getattr(info.value, "new_url", "").endswith("/new")

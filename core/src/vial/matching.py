@@ -6,6 +6,11 @@ every dynamic part on every request; :class:`StateMachineMatcher` here walks
 the same machine, in the same order, with that work done once when the map
 changes. The result, and every error (404, 405, redirects for a missing
 slash, merged slashes or an alias) are the same as werkzeug's.
+
+Successful matches of rules whose converters are werkzeug's own (pure
+functions of the text) are also remembered per host, path and method, in a
+bounded cache emptied whenever the rules change, so a URL requested again
+skips the walk. Only the walk is skipped: the request is handled as usual.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import re
 import typing as t
 
 from werkzeug.routing import Map as _WerkzeugMap
+from werkzeug.routing.converters import DEFAULT_CONVERTERS
 from werkzeug.routing.converters import ValidationError
 from werkzeug.routing.exceptions import NoMatch
 from werkzeug.routing.exceptions import RequestAliasRedirect
@@ -31,6 +37,15 @@ if t.TYPE_CHECKING:
 _Transition = tuple[
     t.Callable[[str], "re.Match[str] | None"], bool, bool, tuple[str, ...], State
 ]
+
+
+#: Converters whose to_python depends only on the text matched, so a match
+#: using only these can be remembered.
+_PURE_CONVERTERS = frozenset(DEFAULT_CONVERTERS.values())
+
+#: At most this many matches are remembered; the cache is emptied when full,
+#: so requests for ever-new URLs cannot grow it.
+_MATCH_CACHE_SIZE = 1024
 
 
 class _Misses:
@@ -51,6 +66,9 @@ class StateMachineMatcher(_WerkzeugMatcher):
     def __init__(self, merge_slashes: bool) -> None:
         super().__init__(merge_slashes)
         self._transitions: dict[int, list[_Transition]] = {}
+        self._matches: dict[
+            tuple[str, str, str, bool], tuple[Rule, dict[str, t.Any]]
+        ] = {}
 
     def update(self) -> None:
         """Sort the transitions (as werkzeug does) and prepare them."""
@@ -63,11 +81,17 @@ class StateMachineMatcher(_WerkzeugMatcher):
             pending.extend(state.static.values())
             pending.extend(next_state for _, next_state in state.dynamic)
         self._transitions = transitions
+        self._matches = {}
 
     def match(
         self, domain: str, path: str, method: str, websocket: bool
     ) -> tuple[Rule, t.MutableMapping[str, t.Any]]:
         """Find the rule for a path; raise werkzeug's routing errors."""
+        key = (domain, path, method, websocket)
+        known = self._matches.get(key)
+        if known is not None:
+            return known[0], dict(known[1])
+
         misses = _Misses()
         transitions = self._transitions
         try:
@@ -109,15 +133,23 @@ class StateMachineMatcher(_WerkzeugMatcher):
         rule, values = rv
         result: dict[str, t.Any] = {}
         converters = rule._converters
+        pure = True
         for name, value in zip(converters.keys(), values, strict=False):
+            converter = converters[name]
+            if type(converter) not in _PURE_CONVERTERS:
+                pure = False
             try:
-                result[str(name)] = converters[name].to_python(value)
+                result[str(name)] = converter.to_python(value)
             except ValidationError as e:
                 raise NoMatch(misses.methods, misses.websocket) from e
         if rule.defaults:
             result.update(rule.defaults)
         if rule.alias and rule.map.redirect_defaults:
             raise RequestAliasRedirect(result, rule.endpoint)
+        if pure and not rule.alias:
+            if len(self._matches) >= _MATCH_CACHE_SIZE:
+                self._matches.clear()
+            self._matches[key] = (rule, dict(result))
         return rule, result
 
 
