@@ -843,3 +843,42 @@ def test_explain_describes_non_file_loaders(
     assert "-> found ('<string>')" in message
     # The mapping is not a plain value: it is not dumped into the log.
     assert "mapping" not in message
+
+
+# -- Attribute lookups give jinja's answers ------------------------------------------
+
+
+class _DictWithAttribute(dict[str, t.Any]):
+    label = "from the attribute"
+
+
+@pytest.mark.parametrize(
+    ("template", "context"),
+    [
+        ("{{ row.name }}", {"row": {"name": "<b>"}}),
+        ("{{ row.missing is defined }}", {"row": {"name": "x"}}),
+        ("{{ row.items is callable }}", {"row": {"items": "a key"}}),
+        ("{{ row.get('k') }}", {"row": {"k": 1, "get": "shadow"}}),
+        ("{{ row.label }}", {"row": _DictWithAttribute(label="from the key")}),
+        ("{{ row.__class__.__name__ }}", {"row": {}}),
+        ("{{ row.x }}", {"row": type("Obj", (), {"x": 5})()}),
+        ("{{ rows[0].id }}-{{ rows[1].id }}", {"rows": [{"id": 1}, {"id": 2}]}),
+    ],
+)
+def test_attribute_lookup_matches_jinja(
+    app: Vial, template: str, context: dict[str, t.Any]
+) -> None:
+    import jinja2
+
+    with app.app_context():
+        ours = app.jinja_env.from_string(template).render(context)
+    theirs = jinja2.Environment(autoescape=True).from_string(template).render(context)
+    assert ours == theirs
+
+
+def test_missing_dict_key_in_strict_mode_names_the_key(app: Vial) -> None:
+    import jinja2
+
+    app.jinja_options = {"undefined": jinja2.StrictUndefined}
+    with app.app_context(), pytest.raises(jinja2.UndefinedError, match="'missing'"):
+        app.jinja_env.from_string("{{ row.missing }}").render(row={"a": 1})

@@ -20,6 +20,9 @@ if t.TYPE_CHECKING:
     from .app import Vial
     from .scaffold import Scaffold
 
+#: The attribute names of a plain dict (its methods and dunders).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
 #: What a jinja2 loader's ``get_source`` returns: source, filename, uptodate.
 _TemplateSource = tuple[str, str | None, Callable[[], bool] | None]
 
@@ -37,6 +40,21 @@ class Environment(_BaseEnvironment):
             options["loader"] = app.create_global_jinja_loader()
         super().__init__(**options)
         self.app = app
+
+    def getattr(self, obj: t.Any, attribute: str) -> t.Any:
+        """Look up ``obj.attribute`` in a template, as jinja does.
+
+        jinja tries the attribute first and then the item, so every
+        ``row.name`` on a dict raises and catches an AttributeError. A plain
+        dict's only attributes are its methods, so any other name can go
+        straight to the item; the result is the same.
+        """
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
 
 class DispatchingJinjaLoader(BaseLoader):
