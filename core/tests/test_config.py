@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import copy
 import json
 import os
+import pickle
 import sys
 import types
 import typing as t
@@ -13,6 +15,9 @@ import pytest
 from vial import Vial
 from vial.config import Config
 from vial.config import ConfigAttribute
+from vial.config import ConfigOption
+from vial.config import ConfigOptions
+from vial.config import UNSET
 
 TEST_KEY = "foo"
 SECRET_KEY = "config"
@@ -393,3 +398,213 @@ def test_app_config_from_pyfile_relative_to_root(
     app.config.from_pyfile("settings.py")
     _assert_common(app.config)
     assert app.secret_key == "config"
+
+
+def _options() -> ConfigOptions:
+    return ConfigOptions(
+        ConfigOption("EXT_NAME", "ext", "Name of the thing."),
+        ConfigOption("EXT_HOSTS", ["a", "b"], "Hosts, tried in order."),
+        ConfigOption("EXT_LIFETIME", timedelta(days=7), "How long it lasts."),
+        ConfigOption("EXT_FALLBACK", UNSET, "Overrides the object's attribute."),
+    )
+
+
+def test_config_option_is_read_only() -> None:
+    option = ConfigOption("EXT_NAME", "ext", "Name of the thing.")
+    with pytest.raises(AttributeError, match="read-only, so 'default' cannot"):
+        option.default = "other"
+    with pytest.raises(AttributeError, match="read-only, so 'doc' cannot"):
+        del option.doc
+    with pytest.raises(AttributeError):
+        option.other = 1
+    assert option.default == "ext"
+
+
+def test_config_option_equality_copies_and_repr() -> None:
+    option = ConfigOption("EXT_HOSTS", ["a"], "Hosts.", shown_default="a host")
+    same = ConfigOption("EXT_HOSTS", ["a"], "Hosts.", shown_default="a host")
+    assert option == same
+    assert option != ConfigOption("EXT_HOSTS", ["b"], "Hosts.")
+    assert option != ("EXT_HOSTS", ["a"], "Hosts.", "a host")
+    hashable = ConfigOption("EXT_NAME", "ext", "Name.")
+    assert hash(hashable) == hash(ConfigOption("EXT_NAME", "ext", "Name."))
+    deep = copy.deepcopy(option)
+    assert deep == option
+    assert deep.default is not option.default
+    assert pickle.loads(pickle.dumps(option)) == option
+    assert copy.copy(option) == option
+    assert repr(option) == ("ConfigOption('EXT_HOSTS', ['a'], 'Hosts.', 'a host')")
+    assert repr(hashable) == "ConfigOption('EXT_NAME', 'ext', 'Name.')"
+    assert repr(UNSET) == "UNSET"
+    assert copy.deepcopy(UNSET) is UNSET
+
+
+@pytest.mark.parametrize(
+    "name", ["ext_name", "Ext_Name", " EXT_NAME", "EXT NAME", "EXT-NAME", "_", ""]
+)
+def test_config_option_name_must_be_upper_case(name: str) -> None:
+    with pytest.raises(ValueError, match="is not UPPER_CASE"):
+        ConfigOption(name, 1, "A documented key.")
+
+
+def test_config_option_needs_a_doc() -> None:
+    with pytest.raises(ValueError, match="'EXT_NAME' has no documentation"):
+        ConfigOption("EXT_NAME", 1, "  ")
+
+
+def test_config_options_refuse_a_key_twice() -> None:
+    with pytest.raises(ValueError, match="'EXT_NAME' is listed twice"):
+        ConfigOptions(
+            ConfigOption("EXT_NAME", 1, "First."),
+            ConfigOption("EXT_NAME", 2, "Second."),
+        )
+
+
+def test_config_options_iterate_in_order_and_look_up_by_name() -> None:
+    options = _options()
+    assert [option.name for option in options] == [
+        "EXT_NAME",
+        "EXT_HOSTS",
+        "EXT_LIFETIME",
+        "EXT_FALLBACK",
+    ]
+    assert len(options) == 4
+    assert "EXT_HOSTS" in options
+    assert "EXT_OTHER" not in options
+    assert options["EXT_HOSTS"].default == ["a", "b"]
+    assert repr(options) == (
+        "<ConfigOptions ['EXT_NAME', 'EXT_HOSTS', 'EXT_LIFETIME', 'EXT_FALLBACK']>"
+    )
+
+
+def test_config_options_unknown_name_lists_the_known_ones() -> None:
+    with pytest.raises(KeyError, match="'EXT_OTHER' is not one of these") as info:
+        _options()["EXT_OTHER"]
+    assert "EXT_NAME, EXT_HOSTS, EXT_LIFETIME, EXT_FALLBACK" in str(info.value)
+
+
+def test_apply_sets_missing_keys_and_keeps_the_apps_values(app: Vial) -> None:
+    app.config["EXT_NAME"] = "mine"
+    _options().apply(app)
+    assert app.config["EXT_NAME"] == "mine"
+    assert app.config["EXT_HOSTS"] == ["a", "b"]
+    assert app.config["EXT_LIFETIME"] == timedelta(days=7)
+    # A key documented as UNSET stays out of the config.
+    assert "EXT_FALLBACK" not in app.config
+
+
+def test_apply_gives_each_app_its_own_copy(app: Vial) -> None:
+    options = _options()
+    other = Vial("other")
+    options.apply(app)
+    options.apply(other)
+    app.config["EXT_HOSTS"].append("c")
+    assert other.config["EXT_HOSTS"] == ["a", "b"]
+    assert options["EXT_HOSTS"].default == ["a", "b"]
+
+
+def test_read_returns_the_apps_value_or_a_copy_of_the_default(app: Vial) -> None:
+    options = _options()
+    hosts = options.read(app, "EXT_HOSTS")
+    assert hosts == ["a", "b"]
+    hosts.append("c")
+    assert options.read(app, "EXT_HOSTS") == ["a", "b"]
+    assert "EXT_HOSTS" not in app.config
+    app.config["EXT_HOSTS"] = ["z"]
+    assert options.read(app, "EXT_HOSTS") == ["z"]
+    app.config["EXT_FALLBACK"] = "set"
+    assert options.read(app, "EXT_FALLBACK") == "set"
+
+
+def test_read_refuses_unknown_and_unset_keys(app: Vial) -> None:
+    options = _options()
+    app.config["EXT_OTHER"] = 1
+    with pytest.raises(KeyError, match="'EXT_OTHER' is not one of these"):
+        options.read(app, "EXT_OTHER")
+    with pytest.raises(KeyError, match="'EXT_FALLBACK' has no default"):
+        options.read(app, "EXT_FALLBACK")
+
+
+def test_markdown_table() -> None:
+    assert _options().markdown_table() == (
+        "| Key | Default | Meaning |\n"
+        "| --- | --- | --- |\n"
+        "| `EXT_NAME` | `'ext'` | Name of the thing. |\n"
+        "| `EXT_HOSTS` | `['a', 'b']` | Hosts, tried in order. |\n"
+        "| `EXT_LIFETIME` | `timedelta(days=7)` | How long it lasts. |\n"
+        "| `EXT_FALLBACK` | not set | Overrides the object's attribute. |\n"
+    )
+
+
+def test_rst_table() -> None:
+    assert _options().rst_table() == (
+        ".. list-table::\n"
+        "   :header-rows: 1\n"
+        "   :widths: 25 20 55\n"
+        "\n"
+        "   * - Key\n"
+        "     - Default\n"
+        "     - Meaning\n"
+        "   * - ``EXT_NAME``\n"
+        "     - ``'ext'``\n"
+        "     - Name of the thing.\n"
+        "   * - ``EXT_HOSTS``\n"
+        "     - ``['a', 'b']``\n"
+        "     - Hosts, tried in order.\n"
+        "   * - ``EXT_LIFETIME``\n"
+        "     - ``timedelta(days=7)``\n"
+        "     - How long it lasts.\n"
+        "   * - ``EXT_FALLBACK``\n"
+        "     - not set\n"
+        "     - Overrides the object's attribute.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("default", "shown"),
+    [
+        (None, "`None`"),
+        ({"PUT", "DELETE", "POST"}, "`{'DELETE', 'POST', 'PUT'}`"),
+        ({3, 1, 2}, "`{1, 2, 3}`"),
+        ({1, "a"}, "`{'a', 1}`"),
+        (set(), "`set()`"),
+        (frozenset({"b", "a"}), "`frozenset({'a', 'b'})`"),
+        (frozenset(), "`frozenset()`"),
+        (("one",), "`('one',)`"),
+        ((1, 2), "`(1, 2)`"),
+        ({"b": {2, 1}, "a": [timedelta(0)]}, "`{'b': {1, 2}, 'a': [timedelta(0)]}`"),
+        (
+            timedelta(hours=1, microseconds=5),
+            "`timedelta(seconds=3600, microseconds=5)`",
+        ),
+        ("a|b", "`'a\\|b'`"),
+        ("a`b", "`` 'a`b' ``"),
+        ("``", "``` '``' ```"),
+    ],
+)
+def test_markdown_table_shows_defaults_as_python(default: t.Any, shown: str) -> None:
+    options = ConfigOptions(ConfigOption("EXT_VALUE", default, "A value."))
+    row = options.markdown_table().splitlines()[2]
+    assert row == f"| `EXT_VALUE` | {shown} | A value. |"
+
+
+def test_markdown_table_turns_rst_markup_into_markdown() -> None:
+    options = ConfigOptions(
+        ConfigOption(
+            "EXT_URL",
+            None,
+            "A URL such as ``sqlite://``,\nor a dict | a list.",
+            shown_default="see below",
+        )
+    )
+    row = options.markdown_table().splitlines()[2]
+    assert row == (
+        "| `EXT_URL` | see below | A URL such as `sqlite://`, or a dict \\| a list. |"
+    )
+    # reST keeps the markup; a continuation line is indented under its item.
+    assert options.rst_table().splitlines()[-4:] == [
+        "   * - ``EXT_URL``",
+        "     - see below",
+        "     - A URL such as ``sqlite://``,",
+        "       or a dict | a list.",
+    ]

@@ -1,14 +1,27 @@
-"""The application's configuration mapping and the attribute that proxies it."""
+"""The application's configuration: the mapping, its attribute proxy, options.
+
+:class:`Config` is the mapping behind ``app.config`` and
+:class:`ConfigAttribute` exposes one of its keys as an attribute.
+:class:`ConfigOptions` is for extension authors: it lists an extension's keys
+with their defaults and documentation, sets the defaults on an app, and
+renders the table of keys for a README or the documentation.
+"""
 
 from __future__ import annotations
 
+import copy
+import enum
 import errno
 import json
 import os
+import re
 import types
 import typing as t
 
 from werkzeug.utils import import_string
+
+if t.TYPE_CHECKING:
+    from .app import Vial
 
 T = t.TypeVar("T")
 
@@ -290,3 +303,318 @@ class Config(dict[str, t.Any]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {dict.__repr__(self)}>"
+
+
+class _Unset(enum.Enum):
+    UNSET = "UNSET"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+#: The default of a :class:`ConfigOption` that is documented but never put
+#: in the app's config, because the code reading it falls back to something
+#: else, such as an attribute of the extension object. Tables show it as
+#: "not set".
+UNSET: t.Final = _Unset.UNSET
+
+
+class ConfigOption:
+    """One configuration key of an extension: its name, default and meaning.
+
+    .. code-block:: python
+
+        ConfigOption(
+            "MAIL_PORT",
+            25,
+            "Port of the SMTP server.",
+        )
+
+    An option is immutable and compares equal to an option with the same
+    fields.
+
+    :param name: the UPPER_CASE key, with the extension's prefix.
+    :param default: the value :meth:`ConfigOptions.apply` sets when the app
+        has none; mutable values are copied for each app. :data:`UNSET`
+        documents the key without setting it.
+    :param doc: the sentences that explain the key, in reST inline markup;
+        the Markdown table turns double backquotes into single ones.
+    :param shown_default: text the tables show instead of the default's
+        Python source, for a default too long for a table cell.
+    """
+
+    # A plain class rather than a frozen dataclass: generating a dataclass
+    # costs about a millisecond at ``import vial``, paid by every app.
+    __slots__ = ("default", "doc", "name", "shown_default")
+
+    name: str
+    default: t.Any
+    doc: str
+    shown_default: str | None
+
+    def __init__(
+        self, name: str, default: t.Any, doc: str, shown_default: str | None = None
+    ) -> None:
+        if not (name.isidentifier() and name.isupper()):
+            raise ValueError(
+                f"The configuration key {name!r} is not UPPER_CASE."
+                " Config.from_object, from_pyfile and from_mapping only load"
+                " UPPER_CASE keys, so name it in UPPER_CASE, with the"
+                " extension's prefix."
+            )
+
+        if not doc.strip():
+            raise ValueError(
+                f"The configuration key {name!r} has no documentation. Pass"
+                " the sentences that explain it as doc; the docs table is"
+                " generated from them."
+            )
+
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "default", default)
+        object.__setattr__(self, "doc", doc)
+        object.__setattr__(self, "shown_default", shown_default)
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        raise AttributeError(
+            f"A ConfigOption is read-only, so {name!r} cannot be set. Create a"
+            " new ConfigOption instead."
+        )
+
+    def __delattr__(self, name: str) -> None:
+        self.__setattr__(name, None)
+
+    def _fields(self) -> tuple[t.Any, ...]:
+        return (self.name, self.default, self.doc, self.shown_default)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ConfigOption):
+            return NotImplemented
+
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __reduce__(self) -> tuple[type[ConfigOption], tuple[t.Any, ...]]:
+        # Copies and pickles are rebuilt through __init__, as slots are
+        # read-only.
+        return type(self), self._fields()
+
+    def __repr__(self) -> str:
+        shown = "" if self.shown_default is None else f", {self.shown_default!r}"
+        return (
+            f"{type(self).__name__}({self.name!r}, {self.default!r},"
+            f" {self.doc!r}{shown})"
+        )
+
+
+class ConfigOptions:
+    """The configuration keys of an extension, in the order they are documented.
+
+    An extension lists its keys once, in its ``config.py``, sets their
+    defaults in ``init_app`` and generates the configuration table of its
+    README and documentation from the same list:
+
+    .. code-block:: python
+
+        OPTIONS = ConfigOptions(
+            ConfigOption("MAIL_SERVER", "localhost", "Host of the SMTP server."),
+            ConfigOption("MAIL_PORT", 25, "Port of the SMTP server."),
+        )
+
+        class Mail:
+            def init_app(self, app: Vial) -> None:
+                OPTIONS.apply(app)
+                ...
+
+    Iterating gives the :class:`ConfigOption` objects; ``OPTIONS["MAIL_PORT"]``
+    looks one up by name and ``"MAIL_PORT" in OPTIONS`` tests for one.
+
+    :param options: the options, each name once.
+    """
+
+    def __init__(self, *options: ConfigOption) -> None:
+        by_name: dict[str, ConfigOption] = {}
+
+        for option in options:
+            if option.name in by_name:
+                raise ValueError(
+                    f"The configuration key {option.name!r} is listed twice."
+                    " Keep one ConfigOption per key."
+                )
+            by_name[option.name] = option
+
+        self._by_name = by_name
+
+    def __iter__(self) -> t.Iterator[ConfigOption]:
+        return iter(self._by_name.values())
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def __getitem__(self, name: str) -> ConfigOption:
+        option = self._by_name.get(name)
+
+        if option is None:
+            raise self._unknown_key(name)
+
+        return option
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {list(self._by_name)!r}>"
+
+    def _unknown_key(self, name: str) -> KeyError:
+        return KeyError(
+            f"{name!r} is not one of these configuration keys. Add a"
+            f" ConfigOption for it, or use one of: {', '.join(self._by_name)}."
+        )
+
+    def apply(self, app: Vial) -> None:
+        """Set every default that the app's config does not already have.
+
+        Values the app set earlier win. Each app gets its own copy of a
+        mutable default, so changing one app's list or dict never changes
+        the default or another app. Options whose default is :data:`UNSET`
+        are skipped.
+        """
+        config = app.config
+
+        for option in self._by_name.values():
+            if option.default is not UNSET:
+                config.setdefault(option.name, copy.deepcopy(option.default))
+
+    def read(self, app: Vial, name: str) -> t.Any:
+        """Return the app's value for ``name``, or a copy of its default.
+
+        For code that must work whether or not :meth:`apply` ran for the app,
+        such as forms used without the extension object.
+
+        :raise KeyError: ``name`` is not one of these options, or its default
+            is :data:`UNSET` and the app does not set it.
+        """
+        option = self._by_name.get(name)
+
+        if option is None:
+            raise self._unknown_key(name)
+
+        config = app.config
+
+        if name in config:
+            return config[name]
+
+        if option.default is UNSET:
+            raise KeyError(
+                f"The configuration key {name!r} has no default and the app"
+                f" does not set it. Set app.config[{name!r}], or read it with"
+                " app.config.get() and a fallback."
+            )
+
+        return copy.deepcopy(option.default)
+
+    def markdown_table(self) -> str:
+        """Render the keys, defaults and meanings as a Markdown table."""
+        lines = ["| Key | Default | Meaning |", "| --- | --- | --- |"]
+
+        for option in self._by_name.values():
+            text, is_code = _shown_default(option)
+            default = _markdown_code(text) if is_code else _markdown_cell(text)
+            doc = _markdown_cell(option.doc.replace("``", "`"))
+            lines.append(f"| {_markdown_code(option.name)} | {default} | {doc} |")
+
+        return "\n".join(lines) + "\n"
+
+    def rst_table(self) -> str:
+        """Render the keys, defaults and meanings as a reST ``list-table``."""
+        lines = [
+            ".. list-table::",
+            "   :header-rows: 1",
+            "   :widths: 25 20 55",
+            "",
+            "   * - Key",
+            "     - Default",
+            "     - Meaning",
+        ]
+
+        for option in self._by_name.values():
+            text, is_code = _shown_default(option)
+            default = f"``{text}``" if is_code else text
+            # Continuation lines of a list item line up with its first line.
+            doc = "\n       ".join(option.doc.splitlines())
+            lines += [
+                f"   * - ``{option.name}``",
+                f"     - {default}",
+                f"     - {doc}",
+            ]
+
+        return "\n".join(lines) + "\n"
+
+
+def _shown_default(option: ConfigOption) -> tuple[str, bool]:
+    """Return the text a table shows for the default, and whether it is code."""
+    if option.shown_default is not None:
+        return option.shown_default, False
+
+    if option.default is UNSET:
+        return "not set", False
+
+    return _python_source(option.default), True
+
+
+def _python_source(value: t.Any) -> str:
+    """Write ``value`` as short Python source: sets sorted, no module names."""
+    if isinstance(value, (set, frozenset)):
+        try:
+            items = sorted(value)
+        except TypeError:
+            items = sorted(value, key=repr)
+
+        inner = ", ".join(_python_source(item) for item in items)
+
+        if isinstance(value, frozenset):
+            return f"frozenset({{{inner}}})" if inner else "frozenset()"
+
+        return f"{{{inner}}}" if inner else "set()"
+
+    if isinstance(value, dict):
+        pairs = (f"{_python_source(k)}: {_python_source(v)}" for k, v in value.items())
+        return f"{{{', '.join(pairs)}}}"
+
+    if isinstance(value, list):
+        return f"[{', '.join(_python_source(item) for item in value)}]"
+
+    if isinstance(value, tuple):
+        if len(value) == 1:
+            return f"({_python_source(value[0])},)"
+
+        return f"({', '.join(_python_source(item) for item in value)})"
+
+    text = repr(value)
+    # "datetime.timedelta(days=365)" reads as "timedelta(days=365)".
+    module = f"{type(value).__module__}."
+
+    if module == "datetime." and text.startswith(module):
+        return text[len(module) :]
+
+    return text
+
+
+def _markdown_cell(text: str) -> str:
+    """Fit ``text`` in one cell of a Markdown table."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _markdown_code(text: str) -> str:
+    """Format ``text`` as inline code that fits in a Markdown table cell."""
+    text = text.replace("|", "\\|")
+
+    if "`" not in text:
+        return f"`{text}`"
+
+    # A code span may hold backquotes when its fence is longer than any run
+    # of them inside; the spaces keep a leading or trailing one apart.
+    fence = "`" * (max(len(run) for run in re.findall("`+", text)) + 1)
+    return f"{fence} {text} {fence}"
