@@ -8,9 +8,7 @@ import pytest
 
 from vial import Vial
 from vial_sqlalchemy import SQLAlchemy
-from vial_sqlalchemy.config import config_table
-from vial_sqlalchemy.config import set_defaults
-from vial_sqlalchemy.config import SETTINGS
+from vial_sqlalchemy.config import OPTIONS
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent
 SOURCE = PACKAGE / "src" / "vial_sqlalchemy"
@@ -19,7 +17,7 @@ DOCS_PAGE = PACKAGE.parent.parent / "docs" / "extensions" / "sqlalchemy.rst"
 
 def test_defaults(tmp_path: t.Any) -> None:
     app = Vial("defaults", instance_path=str(tmp_path))
-    set_defaults(app)
+    OPTIONS.apply(app)
     assert {key: app.config[key] for key in app.config if "SQLALCHEMY" in key} == {
         "SQLALCHEMY_DATABASE_URI": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {},
@@ -43,39 +41,40 @@ def test_init_app_sets_defaults_without_overriding(app: Vial) -> None:
 
 def test_defaults_are_copies(tmp_path: t.Any) -> None:
     app = Vial("copies", instance_path=str(tmp_path))
-    set_defaults(app)
+    OPTIONS.apply(app)
     app.config["SQLALCHEMY_BINDS"]["x"] = "sqlite://"
-    assert next(s for s in SETTINGS if s.name == "SQLALCHEMY_BINDS").default == {}
+    assert OPTIONS["SQLALCHEMY_BINDS"].default == {}
 
 
-def test_every_setting_is_documented() -> None:
-    for setting in SETTINGS:
-        assert setting.name.startswith("SQLALCHEMY_")
-        assert setting.doc.endswith("."), setting.name
-        assert len(setting.doc) > 40, setting.name
+def test_every_option_is_documented() -> None:
+    for option in OPTIONS:
+        assert option.name.startswith("SQLALCHEMY_")
+        assert option.doc.endswith("."), option.name
+        assert len(option.doc) > 40, option.name
 
 
-def test_every_key_the_code_reads_is_a_setting() -> None:
+def test_every_key_the_code_reads_is_an_option() -> None:
     used = set()
     for path in SOURCE.glob("*.py"):
         used.update(re.findall(r"SQLALCHEMY_[A-Z_]+[A-Z]", path.read_text("utf-8")))
-    assert used == {setting.name for setting in SETTINGS}
+    assert used == {option.name for option in OPTIONS}
 
 
 @pytest.mark.parametrize(
-    ("path", "format"), [(PACKAGE / "README.md", "markdown"), (DOCS_PAGE, "rst")]
+    ("path", "render"),
+    [(PACKAGE / "README.md", "markdown_table"), (DOCS_PAGE, "rst_table")],
 )
-def test_documented_tables_match_the_code(path: pathlib.Path, format: str) -> None:
+def test_documented_tables_match_the_code(path: pathlib.Path, render: str) -> None:
     text = path.read_text("utf-8")
-    table = config_table(format)  # type: ignore[arg-type]
+    table = getattr(OPTIONS, render)()
     assert table in text, (
         f"The configuration table in {path} is out of date; paste the output of"
-        f" vial_sqlalchemy.config.config_table({format!r}) there."
+        f" vial_sqlalchemy.config.OPTIONS.{render}() there."
     )
 
 
 def test_markdown_table_shape() -> None:
-    lines = config_table("markdown").splitlines()
+    lines = OPTIONS.markdown_table().splitlines()
     assert lines[0] == "| Key | Default | Meaning |"
-    assert len(lines) == 2 + len(SETTINGS)
-    assert "``" not in config_table("markdown")
+    assert len(lines) == 2 + len(OPTIONS)
+    assert "``" not in OPTIONS.markdown_table()

@@ -21,7 +21,7 @@ from vial import abort
 from vial import current_app
 from vial import has_app_context
 
-from .config import set_defaults
+from .config import OPTIONS
 from .engines import create_engine
 from .engines import engine_options_for_app
 from .model import make_model
@@ -152,7 +152,7 @@ class SQLAlchemy:
                 " SQLAlchemy(app) or db.init_app(app) once per app, and import"
                 " that 'db' wherever the app needs it."
             )
-        set_defaults(app)
+        OPTIONS.apply(app)
         options = engine_options_for_app(app, self._engine_options)
         # Creating an engine does not connect; it fails for a missing driver.
         engines = {key: create_engine(value) for key, value in options.items()}
