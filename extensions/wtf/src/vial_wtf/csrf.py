@@ -29,7 +29,7 @@ from vial import request
 from vial import session
 
 from .config import get_setting
-from .config import set_defaults
+from .config import OPTIONS
 from .errors import NegotiatedBadRequest
 
 if t.TYPE_CHECKING:
@@ -270,7 +270,7 @@ class CSRFProtect:
                 "CSRFProtect is already set up on this app; call CSRFProtect(app)"
                 " or csrf.init_app(app) only once per app."
             )
-        set_defaults(app)
+        OPTIONS.apply(app)
         if app.config["WTF_CSRF_ENABLED"]:
             _signing_keys(app, None)
         app.extensions[EXTENSION_KEY] = self
