@@ -4,17 +4,15 @@ from pathlib import Path
 
 from vial import Vial
 from vial_passwords import Passwords
-from vial_passwords.config import config_table
 from vial_passwords.config import DEFAULT_HASH_OPTIONS
-from vial_passwords.config import set_defaults
-from vial_passwords.config import SETTINGS
+from vial_passwords.config import OPTIONS
 
 README = Path(__file__).parent.parent / "README.md"
 
 
-def test_set_defaults_fills_every_key() -> None:
+def test_apply_fills_every_key() -> None:
     app = Vial("defaults")
-    set_defaults(app)
+    OPTIONS.apply(app)
     assert app.config["PASSWORD_SCHEMES"] == ["argon2", "bcrypt", "pbkdf2_sha512"]
     assert app.config["PASSWORD_DEPRECATED"] == "auto"
     assert app.config["PASSWORD_HASH_OPTIONS"] == DEFAULT_HASH_OPTIONS
@@ -24,7 +22,7 @@ def test_set_defaults_fills_every_key() -> None:
     assert app.config["PASSWORD_MIN_LENGTH"] == 8
     assert app.config["PASSWORD_MAX_LENGTH"] == 128
     assert app.config["PASSWORD_CHECK_COMPLEXITY"] is None
-    assert {s.name for s in SETTINGS} == {
+    assert {option.name for option in OPTIONS} == {
         key for key in app.config if key.startswith("PASSWORD_")
     }
 
@@ -38,8 +36,8 @@ def test_app_values_win_over_defaults(app: Vial) -> None:
 
 def test_defaults_are_not_shared_between_apps() -> None:
     first, second = Vial("first"), Vial("second")
-    set_defaults(first)
-    set_defaults(second)
+    OPTIONS.apply(first)
+    OPTIONS.apply(second)
     first.config["PASSWORD_SCHEMES"].append("md5_crypt")
     first.config["PASSWORD_HASH_OPTIONS"]["argon2"]["memory_cost"] = 1
     assert second.config["PASSWORD_SCHEMES"] == ["argon2", "bcrypt", "pbkdf2_sha512"]
@@ -48,7 +46,12 @@ def test_defaults_are_not_shared_between_apps() -> None:
 
 
 def test_readme_table_matches_the_code() -> None:
-    assert config_table() in README.read_text(encoding="utf-8"), (
+    assert OPTIONS.markdown_table() in README.read_text(encoding="utf-8"), (
         "README.md's configuration table is out of date; paste the output of"
-        " vial_passwords.config.config_table() into it."
+        " vial_passwords.config.OPTIONS.markdown_table() into it."
     )
+
+
+def test_readme_table_shows_the_hash_options_in_words() -> None:
+    table = OPTIONS.markdown_table()
+    assert "| `PASSWORD_HASH_OPTIONS` | safe costs, see below |" in table

@@ -1,30 +1,19 @@
 """The ``PASSWORD_*`` configuration keys, their defaults and their documentation.
 
 This module is the single place where vial-passwords sets its defaults.
-Each :class:`Setting` carries the key, the default and the sentence that
-documents it; :func:`set_defaults` applies them with
-``app.config.setdefault`` and :func:`config_table` renders the table shown
-in the README (a test keeps the two in sync).
+Each :class:`~vial.config.ConfigOption` carries the key, the default and the
+sentence that documents it; ``init_app`` applies them with
+``OPTIONS.apply(app)`` (``app.config.setdefault``) and
+``OPTIONS.markdown_table()`` renders the table shown in the README (a test
+keeps the two in sync).
 """
 
 from __future__ import annotations
 
-import copy
 import typing as t
-from dataclasses import dataclass
 
-if t.TYPE_CHECKING:
-    from vial import Vial
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One configuration key with its default value and its documentation."""
-
-    name: str
-    default: t.Any
-    doc: str
-
+from vial.config import ConfigOption
+from vial.config import ConfigOptions
 
 #: Cost settings for each scheme when the app does not override them. The
 #: argon2 values are OWASP's current minimum for argon2id (19 MiB of memory,
@@ -37,59 +26,60 @@ DEFAULT_HASH_OPTIONS: dict[str, dict[str, t.Any]] = {
     "pbkdf2_sha512": {"rounds": 210000},
 }
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
+OPTIONS = ConfigOptions(
+    ConfigOption(
         "PASSWORD_SCHEMES",
         ["argon2", "bcrypt", "pbkdf2_sha512"],
         "passlib scheme names, preferred first. New hashes use the first one; "
         "the others are still verified.",
     ),
-    Setting(
+    ConfigOption(
         "PASSWORD_DEPRECATED",
         "auto",
         'Schemes whose hashes are upgraded on the next successful login; "auto" '
         "deprecates every scheme but the first.",
     ),
-    Setting(
+    ConfigOption(
         "PASSWORD_HASH_OPTIONS",
         DEFAULT_HASH_OPTIONS,
         "Per-scheme cost settings, merged key by key over the safe defaults "
         "(argon2id m=19456 KiB, t=2, p=1; bcrypt rounds=12; pbkdf2_sha512 "
         "rounds=210000). A hash made with a lower cost is upgraded on login.",
+        shown_default="safe costs, see below",
     ),
-    Setting(
+    ConfigOption(
         "PASSWORD_PEPPER",
         None,
         "Optional secret (str or bytes) kept out of the database. The password "
         "is HMAC-SHA256'd with it before hashing. Changing it invalidates every "
         "hash unless the old value is listed in PASSWORD_PEPPER_FALLBACKS.",
     ),
-    Setting(
+    ConfigOption(
         "PASSWORD_PEPPER_FALLBACKS",
         [],
         "Older peppers still accepted when verifying; a hash that verifies with "
         "one of them is re-hashed with the current pepper. None stands for "
         '"no pepper", to migrate hashes made before a pepper was set.',
     ),
-    Setting(
+    ConfigOption(
         "PASSWORD_NORMALIZE_FORM",
         "NFKD",
         'Unicode normalisation applied before hashing ("NFC", "NFD", "NFKC", '
         '"NFKD"), so the same visible password always verifies; None disables.',
     ),
-    Setting(
+    ConfigOption(
         "PASSWORD_MIN_LENGTH",
         8,
         "Fewest characters validate_password() accepts.",
     ),
-    Setting(
+    ConfigOption(
         "PASSWORD_MAX_LENGTH",
         128,
         "Most characters accepted. Longer passwords fail validate_password() and "
         "verify_password() without being hashed, which guards against hashing "
         "denial of service; hash_password() raises ValueError for them.",
     ),
-    Setting(
+    ConfigOption(
         "PASSWORD_CHECK_COMPLEXITY",
         None,
         'Optional callable (or "module:function" import string) called as '
@@ -104,25 +94,3 @@ def _check_count(value: t.Any, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"{key} must be a whole number of characters, 0 or more.")
     return value
-
-
-def set_defaults(app: Vial) -> None:
-    """Set every ``PASSWORD_*`` default the app's config does not already have."""
-    for setting in SETTINGS:
-        # Copy so an app mutating its config never alters the shared default.
-        app.config.setdefault(setting.name, copy.deepcopy(setting.default))
-
-
-def _render_default(value: t.Any) -> str:
-    if isinstance(value, dict):
-        return "safe costs, see below"
-    return f"`{value!r}`"
-
-
-def config_table() -> str:
-    """Render the configuration keys as a Markdown table for the README."""
-    lines = ["| Key | Default | Meaning |", "| --- | --- | --- |"]
-    for setting in SETTINGS:
-        default = _render_default(setting.default)
-        lines.append(f"| `{setting.name}` | {default} | {setting.doc} |")
-    return "\n".join(lines) + "\n"

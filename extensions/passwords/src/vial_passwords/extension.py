@@ -13,7 +13,7 @@ import typing as t
 
 from vial import current_app
 
-from .config import set_defaults
+from .config import OPTIONS
 from .hasher import PasswordHasher
 from .policy import PasswordPolicy
 from .signals import password_hash_upgraded
@@ -60,7 +60,7 @@ class Passwords:
                 "vial-passwords is already registered on this app; call"
                 " Passwords(app) or passwords.init_app(app) only once per app."
             )
-        set_defaults(app)
+        OPTIONS.apply(app)
         state = PasswordsState(PasswordHasher(app.config), PasswordPolicy(app.config))
         app.extensions[EXTENSION_KEY] = state
 
