@@ -5,16 +5,14 @@ from pathlib import Path
 
 from vial import Vial
 from vial_login import LoginManager
-from vial_login.config import config_table
-from vial_login.config import set_defaults
-from vial_login.config import SETTINGS
+from vial_login.config import OPTIONS
 
 README = Path(__file__).parent.parent / "README.md"
 
 
 def test_defaults() -> None:
     app = Vial("defaults")
-    set_defaults(app)
+    OPTIONS.apply(app)
     assert app.config["REMEMBER_COOKIE_NAME"] == "remember_token"
     assert app.config["REMEMBER_COOKIE_DURATION"] == timedelta(days=365)
     assert app.config["REMEMBER_COOKIE_DOMAIN"] is None
@@ -40,19 +38,25 @@ def test_app_values_win(app: Vial) -> None:
 
 def test_defaults_are_not_shared_between_apps() -> None:
     first, second = Vial("first"), Vial("second")
-    set_defaults(first)
-    set_defaults(second)
+    OPTIONS.apply(first)
+    OPTIONS.apply(second)
     first.config["LOGIN_PRESERVED_SESSION_KEYS"].append("cart")
     assert second.config["LOGIN_PRESERVED_SESSION_KEYS"] == ["_flashes", "next"]
 
 
-def test_every_setting_is_documented() -> None:
-    for setting in SETTINGS:
-        assert setting.doc.endswith("."), setting.name
+def test_every_option_is_documented() -> None:
+    for option in OPTIONS:
+        assert option.doc.endswith("."), option.name
 
 
 def test_readme_table_matches_the_code() -> None:
-    assert config_table() in README.read_text(encoding="utf-8"), (
+    assert OPTIONS.markdown_table() in README.read_text(encoding="utf-8"), (
         "README.md's configuration table is out of date; paste the output of"
-        " vial_login.config.config_table() into it."
+        " vial_login.config.OPTIONS.markdown_table() into it."
     )
+
+
+def test_readme_table_shows_durations_and_unset_keys() -> None:
+    table = OPTIONS.markdown_table()
+    assert "| `REMEMBER_COOKIE_DURATION` | `timedelta(days=365)` |" in table
+    assert "| `SESSION_PROTECTION` | not set |" in table

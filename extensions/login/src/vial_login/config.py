@@ -1,10 +1,12 @@
 """The configuration keys of vial-login, their defaults and documentation.
 
 The keys keep Flask-Login's names, so apps port unchanged. This module is the
-single place where vial-login sets its defaults: each :class:`Setting`
-carries the key, the default and the sentence that documents it;
-:func:`set_defaults` applies them with ``app.config.setdefault`` and
-:func:`config_table` renders the README table (a test keeps the two in sync).
+single place where vial-login sets its defaults: each
+:class:`~vial.config.ConfigOption` carries the key, the default and the
+sentence that documents it; ``init_app`` applies them with
+``OPTIONS.apply(app)`` (``app.config.setdefault``) and
+``OPTIONS.markdown_table()`` renders the README table (a test keeps the two
+in sync).
 
 Two keys differ from Flask-Login's defaults, for safety:
 ``REMEMBER_COOKIE_SAMESITE`` is ``"Lax"`` (Flask-Login: unset) and
@@ -13,13 +15,11 @@ Two keys differ from Flask-Login's defaults, for safety:
 
 from __future__ import annotations
 
-import copy
-import typing as t
-from dataclasses import dataclass
 from datetime import timedelta
 
-if t.TYPE_CHECKING:
-    from vial import Vial
+from vial.config import ConfigOption
+from vial.config import ConfigOptions
+from vial.config import UNSET
 
 #: The default name of the remember-me cookie.
 COOKIE_NAME = "remember_token"
@@ -65,118 +65,79 @@ EXEMPT_METHODS = {"OPTIONS"}
 #: Whether ``unauthorized`` stores ``next`` in the session instead of the URL.
 USE_SESSION_FOR_NEXT = False
 
-_UNSET: t.Any = object()
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One configuration key with its default value and its documentation.
-
-    A setting whose ``default`` is unset is only read, never set, because its
-    fallback is an attribute of the :class:`~vial_login.LoginManager`.
-    """
-
-    name: str
-    default: t.Any
-    doc: str
-
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
+# The keys whose default is UNSET are only read, never set, because their
+# fallback is an attribute of the LoginManager.
+OPTIONS = ConfigOptions(
+    ConfigOption(
         "REMEMBER_COOKIE_NAME",
         COOKIE_NAME,
         "Name of the remember-me cookie.",
     ),
-    Setting(
+    ConfigOption(
         "REMEMBER_COOKIE_DURATION",
         COOKIE_DURATION,
         "Lifetime of the remember-me cookie, a timedelta or seconds; the signed"
         " cookie is refused once it is older, whatever the browser keeps.",
     ),
-    Setting(
+    ConfigOption(
         "REMEMBER_COOKIE_DOMAIN",
         None,
         "Domain of the remember-me cookie; None means the current host only.",
     ),
-    Setting(
+    ConfigOption(
         "REMEMBER_COOKIE_PATH",
         "/",
         "Path of the remember-me cookie.",
     ),
-    Setting(
+    ConfigOption(
         "REMEMBER_COOKIE_SECURE",
         COOKIE_SECURE,
         "Send the remember-me cookie over HTTPS only. Set it to True in production.",
     ),
-    Setting(
+    ConfigOption(
         "REMEMBER_COOKIE_HTTPONLY",
         COOKIE_HTTPONLY,
         "Hide the remember-me cookie from JavaScript.",
     ),
-    Setting(
+    ConfigOption(
         "REMEMBER_COOKIE_SAMESITE",
         COOKIE_SAMESITE,
         'SameSite attribute of the remember-me cookie. "Lax" by default, safer'
         " than Flask-Login's unset default; None leaves it out.",
     ),
-    Setting(
+    ConfigOption(
         "REMEMBER_COOKIE_REFRESH_EACH_REQUEST",
         False,
         "Renew the remember-me cookie (and its lifetime) on every request.",
     ),
-    Setting(
+    ConfigOption(
         "USE_SESSION_FOR_NEXT",
         USE_SESSION_FOR_NEXT,
         "Keep the page to return to after login in the session instead of in"
         " the login URL's next parameter.",
     ),
-    Setting(
+    ConfigOption(
         "LOGIN_DISABLED",
         False,
         "Let login_required and fresh_login_required views through without a"
         " user, for tests.",
     ),
-    Setting(
+    ConfigOption(
         "LOGIN_PRESERVED_SESSION_KEYS",
         ["_flashes", "next"],
         "Session keys kept when login_user() clears the session to stop session"
         " fixation; every other key from before the login is dropped. The"
         " session's permanent flag is always kept.",
     ),
-    Setting(
+    ConfigOption(
         "SESSION_PROTECTION",
-        _UNSET,
+        UNSET,
         'Overrides LoginManager.session_protection ("basic", "strong" or None)'
         " when set.",
     ),
-    Setting(
+    ConfigOption(
         "FORCE_HOST_FOR_REDIRECTS",
-        _UNSET,
+        UNSET,
         "Host put in the URLs login_url() builds, when set.",
     ),
 )
-
-
-def set_defaults(app: Vial) -> None:
-    """Set every vial-login default the app's config does not already have."""
-    for setting in SETTINGS:
-        if setting.default is not _UNSET:
-            # Copy so an app mutating its config never alters the shared default.
-            app.config.setdefault(setting.name, copy.deepcopy(setting.default))
-
-
-def _render_default(value: t.Any) -> str:
-    if value is _UNSET:
-        return "not set"
-    if isinstance(value, timedelta):
-        return f"`timedelta(days={value.days})`"
-    return f"`{value!r}`"
-
-
-def config_table() -> str:
-    """Render the configuration keys as a Markdown table for the README."""
-    lines = ["| Key | Default | Meaning |", "| --- | --- | --- |"]
-    for setting in SETTINGS:
-        default = _render_default(setting.default)
-        lines.append(f"| `{setting.name}` | {default} | {setting.doc} |")
-    return "\n".join(lines) + "\n"

@@ -22,7 +22,6 @@ from vial import request
 from vial import session
 
 from . import config as _config
-from .config import set_defaults
 from .mixins import AnonymousUserMixin
 from .remember import _load_cookie
 from .remember import clear_cookie
@@ -110,7 +109,7 @@ class LoginManager:
                 "vial-login is already set up on this app; call LoginManager(app)"
                 " or login_manager.init_app(app) only once per app."
             )
-        set_defaults(app)
+        _config.OPTIONS.apply(app)
         app.extensions[EXTENSION_KEY] = self
         # Flask-Login code reads the manager from ``current_app.login_manager``.
         setattr(app, "login_manager", self)  # noqa: B010
