@@ -13,6 +13,7 @@ from vial_sqlalchemy.config import OPTIONS
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent
 SOURCE = PACKAGE / "src" / "vial_sqlalchemy"
 DOCS_PAGE = PACKAGE.parent.parent / "docs" / "extensions" / "sqlalchemy.rst"
+DIRECTIVE = ".. vial-config-table:: vial_sqlalchemy.config.OPTIONS\n"
 
 
 def test_defaults(tmp_path: t.Any) -> None:
@@ -67,7 +68,8 @@ def test_every_key_the_code_reads_is_an_option() -> None:
 def test_documented_tables_match_the_code(path: pathlib.Path, render: str) -> None:
     text = path.read_text("utf-8")
     table = getattr(OPTIONS, render)()
-    assert table in text, (
+    # The docs may also render the table at build time with this directive.
+    assert table in text or DIRECTIVE in text, (
         f"The configuration table in {path} is out of date; paste the output of"
         f" vial_sqlalchemy.config.OPTIONS.{render}() there."
     )
