@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,13 @@ copyright = "the vial developers"
 release = "0.1.0"
 version = "0.1"
 
+# Local extensions: vial_docs renders the configuration tables from the code.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
+
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.viewcode",
+    "vial_docs",
 ]
 
 exclude_patterns = ["_build"]
