@@ -433,7 +433,9 @@ def test_config_option_equality_copies_and_repr() -> None:
     assert deep.default is not option.default
     assert pickle.loads(pickle.dumps(option)) == option
     assert copy.copy(option) == option
-    assert repr(option) == ("ConfigOption('EXT_HOSTS', ['a'], 'Hosts.', 'a host')")
+    assert repr(option) == (
+        "ConfigOption('EXT_HOSTS', ['a'], 'Hosts.', shown_default='a host')"
+    )
     assert repr(hashable) == "ConfigOption('EXT_NAME', 'ext', 'Name.')"
     assert repr(UNSET) == "UNSET"
     assert copy.deepcopy(UNSET) is UNSET

@@ -377,7 +377,7 @@ class ConfigOption:
 
     def __setattr__(self, name: str, value: t.Any) -> None:
         raise AttributeError(
-            f"A ConfigOption is read-only, so {name!r} cannot be set. Create a"
+            f"A ConfigOption is read-only, so {name!r} cannot change. Create a"
             " new ConfigOption instead."
         )
 
@@ -402,7 +402,11 @@ class ConfigOption:
         return type(self), self._fields()
 
     def __repr__(self) -> str:
-        shown = "" if self.shown_default is None else f", {self.shown_default!r}"
+        shown = (
+            ""
+            if self.shown_default is None
+            else f", shown_default={self.shown_default!r}"
+        )
         return (
             f"{type(self).__name__}({self.name!r}, {self.default!r},"
             f" {self.doc!r}{shown})"
