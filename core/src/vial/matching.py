@@ -93,36 +93,10 @@ class StateMachineMatcher(_WerkzeugMatcher):
             return known[0], dict(known[1])
 
         misses = _Misses()
-        transitions = self._transitions
-        try:
-            rv = _match(
-                self._root,
-                [domain, *path.split("/")],
-                0,
-                [],
-                method,
-                websocket,
-                misses,
-                transitions,
-            )
-        except SlashRequired:
-            raise RequestPath(f"{path}/") from None
-
+        rv = self._walk(domain, path, method, websocket, misses)
         if self.merge_slashes and rv is None:
             path = re.sub("/{2,}", "/", path)
-            try:
-                rv = _match(
-                    self._root,
-                    [domain, *path.split("/")],
-                    0,
-                    [],
-                    method,
-                    websocket,
-                    misses,
-                    transitions,
-                )
-            except SlashRequired:
-                raise RequestPath(f"{path}/") from None
+            rv = self._walk(domain, path, method, websocket, misses)
             if rv is None or rv[0].merge_slashes is False:
                 raise NoMatch(misses.methods, misses.websocket)
             raise RequestPath(f"{path}")
@@ -151,6 +125,25 @@ class StateMachineMatcher(_WerkzeugMatcher):
                 self._matches.clear()
             self._matches[key] = (rule, dict(result))
         return rule, result
+
+    def _walk(
+        self, domain: str, path: str, method: str, websocket: bool, misses: _Misses
+    ) -> tuple[Rule, list[str]] | None:
+        """Walk the state machine for one path; a rule that matches with a
+        trailing slash added means a redirect to that URL."""
+        try:
+            return _match(
+                self._root,
+                [domain, *path.split("/")],
+                0,
+                [],
+                method,
+                websocket,
+                misses,
+                self._transitions,
+            )
+        except SlashRequired:
+            raise RequestPath(f"{path}/") from None
 
 
 def _match(
