@@ -8,6 +8,10 @@ import unicodedata
 
 import bcrypt
 import pytest
+from hypothesis import assume
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 from passlib.hash import argon2  # type: ignore[import-untyped]
 from passlib.hash import md5_crypt
 from passlib.hash import pbkdf2_sha512
@@ -139,19 +143,23 @@ def test_overlong_password_is_rejected_without_hashing(
 ) -> None:
     hasher = _hasher(app, PASSWORD_MAX_LENGTH=20)
     hashed = hasher.hash_password("a" * 20)
-    calls: list[str] = []
+    secrets: list[t.Any] = []
     real_verify = hasher.context.verify
 
     def spy(secret: t.Any, hash: str) -> bool:
-        calls.append(hash)
+        secrets.append(secret)
         return bool(real_verify(secret, hash))
 
     monkeypatch.setattr(hasher.context, "verify", spy)
     assert hasher.verify_password("a" * 20, hashed)
-    assert len(calls) == 1
+    assert secrets == ["a" * 20]
+    secrets.clear()
     assert not hasher.verify_password("a" * 21, hashed)
     assert hasher.verify_and_update("a" * 10_000_000, hashed) == (False, None)
-    assert len(calls) == 1, "an over-long password must not reach the hash function"
+    # One dummy check each, so the time taken matches a wrong password; the
+    # over-long password itself never reaches the hash function.
+    assert len(secrets) == 2
+    assert all(len(secret) <= 20 for secret in secrets)
     with pytest.raises(ValueError, match="PASSWORD_MAX_LENGTH"):
         hasher.hash_password("a" * 21)
 
@@ -171,6 +179,67 @@ def test_missing_hash_still_costs_a_verification(
     assert not hasher.verify_password("correct horse", None)
     assert hasher.verify_and_update("correct horse", None) == (False, None)
     assert calls == [True, True]
+
+
+def _count_verifications(hasher: PasswordHasher) -> list[t.Any]:
+    """Make ``hasher`` record the secret of every verification it runs."""
+    secrets: list[t.Any] = []
+    real_verify = hasher.context.verify
+
+    def spy(secret: t.Any, hash: str) -> bool:
+        secrets.append(secret)
+        return bool(real_verify(secret, hash))
+
+    hasher.context.verify = spy
+    return secrets
+
+
+def _timing_hasher(**config: t.Any) -> PasswordHasher:
+    app = Vial("timing")
+    app.config.update(
+        PASSWORD_HASH_OPTIONS={"argon2": {"memory_cost": 1024, "time_cost": 1}},
+        PASSWORD_MAX_LENGTH=30,
+        **config,
+    )
+    return _hasher(app)
+
+
+_TIMING_CONFIGS = {
+    "defaults": {},
+    "pepper": {"PASSWORD_PEPPER": "pepper"},
+    "fallbacks": {
+        "PASSWORD_PEPPER": "pepper",
+        "PASSWORD_PEPPER_FALLBACKS": ["old pepper", None],
+    },
+}
+_TIMING_HASHERS = {name: _timing_hasher(**c) for name, c in _TIMING_CONFIGS.items()}
+
+
+@pytest.mark.parametrize("config", list(_TIMING_CONFIGS))
+@settings(max_examples=60, deadline=None)
+@given(password=st.text(max_size=40))
+def test_unknown_user_costs_as_many_hashes_as_a_wrong_password(
+    config: str, password: str
+) -> None:
+    # Login views pass None as the hash when no user has the name typed in:
+    # that must run as many hash computations as a wrong password for a real
+    # user, or response times reveal which accounts exist. Over-long,
+    # un-normalised (several candidates) and peppered passwords included.
+    hasher = _TIMING_HASHERS[config]
+    stored = hasher.hash_password("the real password")
+    assume(password != "the real password")
+    secrets = _count_verifications(hasher)
+    try:
+        assert not hasher.verify_password(password, stored)
+        wrong_password = len(secrets)
+        secrets.clear()
+        assert not hasher.verify_password(password, None)
+        assert len(secrets) == wrong_password >= 1
+        secrets.clear()
+        assert hasher.verify_and_update(password, None) == (False, None)
+        assert len(secrets) == wrong_password
+    finally:
+        del hasher.context.verify
 
 
 @pytest.mark.parametrize(

@@ -224,6 +224,11 @@ class PasswordHasher:
             # from the password as typed; accept it once, then re-hash.
             yield self._secret(password, None, scheme)
 
+    def _attempts(self, password: str) -> int:
+        """Return how many secrets :meth:`_candidates` yields for ``password``."""
+        typed_form = None in self.peppers and self._normalize(password) != password
+        return len(self.peppers) + int(typed_form)
+
     def identify(self, hash: str) -> str | None:
         """Return the name of the configured scheme that made ``hash``, if any."""
         try:
@@ -254,15 +259,15 @@ class PasswordHasher:
         Position 0 is the current way of hashing; a later one means the hash
         verified through an older pepper or an un-normalised password.
         """
-        if not hash:
-            # Take about as long as a real check, so a caller that passes
-            # None for an unknown user does not reveal that it is unknown.
-            self.context.dummy_verify()
-            return None
-        if not isinstance(password, str) or len(password) > self.max_length:
-            return None
-        scheme = self.identify(hash)
+        usable = isinstance(password, str) and len(password) <= self.max_length
+        scheme = self.identify(hash) if hash and usable else None
         if scheme is None:
+            # No user (None), an over-long password or a hash no scheme
+            # knows: do the hashing work a failed check of this password
+            # does, so response times do not tell an unknown user from a
+            # wrong password. An over-long password itself is never hashed.
+            for _ in range(self._attempts(password) if usable else 1):
+                self.context.dummy_verify()
             return None
         for position, secret in enumerate(self._candidates(password, scheme)):
             try:
