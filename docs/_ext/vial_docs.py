@@ -43,7 +43,7 @@ class _TableDirective(SphinxDirective):
         source = self.get_source_info()[0] or ""
         lines = StringList(text.splitlines(), source=source)
         self.state.nested_parse(lines, self.content_offset, container)
-        return container.children
+        return list(container.children)
 
 
 class ConfigTable(_TableDirective):
