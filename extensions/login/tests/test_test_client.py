@@ -38,3 +38,11 @@ def test_client_without_login_manager() -> None:
     app.test_client_class = VialLoginClient
     with pytest.raises(RuntimeError, match=r"create LoginManager\(app\)"):
         app.test_client(user=object())
+
+
+def test_flask_login_name_is_the_same_client() -> None:
+    from vial_login import FlaskLoginClient
+    from vial_login.test_client import FlaskLoginClient as from_module
+
+    assert FlaskLoginClient is VialLoginClient
+    assert from_module is VialLoginClient

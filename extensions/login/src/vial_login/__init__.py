@@ -26,6 +26,7 @@ from .signals import user_logged_out as user_logged_out
 from .signals import user_login_confirmed as user_login_confirmed
 from .signals import user_needs_refresh as user_needs_refresh
 from .signals import user_unauthorized as user_unauthorized
+from .test_client import FlaskLoginClient as FlaskLoginClient
 from .test_client import VialLoginClient as VialLoginClient
 from .utils import confirm_login as confirm_login
 from .utils import current_user as current_user

@@ -37,3 +37,7 @@ class VialLoginClient(VialClient):
             sess["_user_id"] = getattr(user, manager.id_attribute)()
             sess["_fresh"] = fresh
             sess["_id"] = identifier
+
+
+#: The name Flask-Login uses, so ported test suites keep working.
+FlaskLoginClient = VialLoginClient

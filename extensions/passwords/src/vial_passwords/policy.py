@@ -66,8 +66,8 @@ class PasswordPolicy:
     def validate(self, password: str, user: t.Any = None) -> list[str]:
         """Return the problems with ``password`` as sentences; empty when it passes.
 
-        The complexity check only runs on passwords within the length limits,
-        so an over-long password is never handed to app code.
+        An over-long password is reported alone and never handed to the
+        complexity check, so app code only sees passwords of a sane length.
         """
         length = len(password)
         if length > self.max_length:
