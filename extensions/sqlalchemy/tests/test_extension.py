@@ -317,6 +317,59 @@ def test_404_helpers_in_views(app: Vial, db: SQLAlchemy) -> None:
     assert "That item does not exist." in response.text
 
 
+_BAD_IDENTS = ["abc", "1.5", "\x00", str(2**64), 2**63, 2**64, -(2**70)]
+
+
+@pytest.mark.parametrize("ident", _BAD_IDENTS, ids=repr)
+def test_get_or_404_with_an_ident_the_database_refuses(
+    app: Vial, db: SQLAlchemy, ident: t.Any
+) -> None:
+    class Item(db.Model):  # type: ignore[name-defined, misc]
+        id = db.Column(db.Integer, primary_key=True)
+
+    with app.app_context():
+        db.create_all()
+        db.session.add(Item(id=1))
+        db.session.commit()
+        with pytest.raises(NotFound) as info:
+            db.get_or_404(Item, ident, description="No such item.")
+        assert info.value.description == "No such item."
+        # The session still works in the same app context afterwards.
+        assert db.session.execute(db.select(db.func.count(Item.id))).scalar() == 1
+        assert db.get_or_404(Item, 1).id == 1
+
+
+def test_bad_ids_from_the_url_are_404_not_500(app: Vial, db: SQLAlchemy) -> None:
+    class Item(db.Model):  # type: ignore[name-defined, misc]
+        id = db.Column(db.Integer, primary_key=True)
+
+    @app.route("/items/<int:ident>")
+    def by_int(ident: int) -> str:
+        return f"item {db.get_or_404(Item, ident).id}"
+
+    @app.route("/raw/<ident>")
+    def by_string(ident: str) -> str:
+        return f"item {db.get_or_404(Item, ident).id}"
+
+    @app.errorhandler(404)
+    def not_found(error: Exception) -> tuple[str, int]:
+        # The error page itself uses the database.
+        count = db.session.execute(db.select(db.func.count(Item.id))).scalar()
+        return f"not found among {count}", 404
+
+    with app.app_context():
+        db.create_all()
+        db.session.add(Item(id=1))
+        db.session.commit()
+
+    client = app.test_client()
+    for path in (f"/items/{2**63}", f"/items/{2**64}", "/raw/abc", "/raw/1.5"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.text == "not found among 1", path
+    assert client.get("/raw/1").text == "item 1"
+
+
 def test_relationship_uses_the_query_class(app: Vial, make_db: MakeDB) -> None:
     class CustomQuery(Query):
         def names(self) -> list[str]:

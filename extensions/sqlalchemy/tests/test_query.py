@@ -38,6 +38,18 @@ def test_get_or_404(app: Vial, post: type) -> None:
         assert info.value.description == "No post 99."
 
 
+@pytest.mark.parametrize("ident", ["abc", str(2**64), 2**64], ids=repr)
+def test_get_or_404_with_an_ident_the_database_refuses(
+    app: Vial, post: type, ident: object
+) -> None:
+    with app.app_context():
+        query = post.query  # type: ignore[attr-defined]
+        with pytest.raises(NotFound):
+            query.get_or_404(ident)
+        # The session is still usable afterwards.
+        assert post.query.count() == 26  # type: ignore[attr-defined]
+
+
 def test_first_or_404(app: Vial, post: type) -> None:
     with app.app_context():
         query = post.query  # type: ignore[attr-defined]

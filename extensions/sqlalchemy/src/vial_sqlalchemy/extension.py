@@ -28,6 +28,7 @@ from .model import make_model
 from .model import Model
 from .pagination import Pagination
 from .pagination import SelectPagination
+from .query import _get_or_404
 from .query import Query
 from .session import _app_ctx_id
 from .session import Session
@@ -330,12 +331,13 @@ class SQLAlchemy:
     ) -> t.Any:
         """Return the ``entity`` with primary key ``ident``, or abort with 404.
 
+        An ``ident`` the database refuses for the key's type (``"abc"`` or
+        ``2**64`` for an integer key) is a 404 too; on PostgreSQL the session
+        is rolled back then, since the server aborted its transaction.
+
         :param description: The message of the 404 Not Found error.
         """
-        value = self.session.get(entity, ident)
-        if value is None:
-            abort(404, description=description)
-        return value
+        return _get_or_404(self.session, entity, ident, description)
 
     def first_or_404(
         self, statement: sa.sql.Select[t.Any], *, description: str | None = None

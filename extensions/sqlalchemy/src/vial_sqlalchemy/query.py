@@ -21,6 +21,33 @@ from .pagination import Pagination
 from .pagination import QueryPagination
 
 
+def _get_or_404(
+    session: sa_orm.Session | sa_orm.scoped_session[t.Any],
+    entity: t.Any,
+    ident: t.Any,
+    description: str | None,
+) -> t.Any:
+    """Return ``session.get(entity, ident)``, or abort with 404 Not Found.
+
+    An ``ident`` the database cannot compare with the primary key (``"abc"``
+    or ``2**64`` for an integer key, often straight from the URL) finds no
+    row: it is a 404 too, never a server error.
+    """
+    try:
+        value = session.get(entity, ident)
+    except OverflowError:
+        # sqlite3 refuses integers beyond 64 bits before running the query.
+        value = None
+    except sa_exc.DataError:
+        # The server refused the value for the key's type, which aborts the
+        # transaction (PostgreSQL); roll back so error handlers can query.
+        session.rollback()
+        value = None
+    if value is None:
+        abort(404, description=description)
+    return value
+
+
 class Query(sa_orm.Query[t.Any]):
     """A :class:`sqlalchemy.orm.Query` with helpers for views."""
 
@@ -32,10 +59,7 @@ class Query(sa_orm.Query[t.Any]):
         # Query.get() is a legacy method that warns; Session.get() is the same
         # lookup (identity map first) without the warning.
         entity: t.Any = self.column_descriptions[0]["entity"]
-        rv = self.session.get(entity, ident)
-        if rv is None:
-            abort(404, description=description)
-        return rv
+        return _get_or_404(self.session, entity, ident, description)
 
     def first_or_404(self, description: str | None = None) -> t.Any:
         """Return the first result, or abort with 404 Not Found if there is none.
