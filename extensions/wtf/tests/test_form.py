@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import time
 import types
 import typing as t
@@ -470,6 +471,26 @@ def test_bad_json_bodies_are_clear_400s(
     assert response.json is not None
     assert message in response.json["error"]
     assert "Send a JSON object" in response.json["error"]
+
+
+@pytest.mark.parametrize(
+    "depth",
+    # Deeper than any decoder accepts; and the recursion limit itself, which
+    # Python 3.12+ decodes (its C recursion limit is higher) but cannot flatten.
+    [100_000, sys.getrecursionlimit()],
+)
+@pytest.mark.parametrize("opener", ['{"a": ', "["])
+def test_deeply_nested_json_is_a_clear_400(
+    json_app: Vial, client: VialClient, depth: int, opener: str
+) -> None:
+    closer = "}" if opener.startswith("{") else "]"
+    nested = opener * depth + "1" + closer * depth
+    response = client.post(
+        "/order", data='{"name": ' + nested + "}", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json is not None
+    assert response.json["error"].startswith("The JSON body is nested too deeply.")
 
 
 def test_json_formdata_flattening() -> None:

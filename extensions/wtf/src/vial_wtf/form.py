@@ -108,7 +108,15 @@ def json_formdata(data: t.Any) -> ImmutableMultiDict[str, str]:
     return ImmutableMultiDict(items)
 
 
+_TOO_DEEP = (
+    "The JSON body is nested too deeply. Send a JSON object mapping field"
+    ' names to values, such as {"name": "value"}.'
+)
+
+
 def _request_json_formdata() -> ImmutableMultiDict[str, str]:
+    # A body nested a thousand levels deep exhausts the recursion limit in
+    # the JSON decoder or in _flatten; that is bad input, not a server error.
     try:
         data = request.get_json()
     except BadRequest:
@@ -116,8 +124,12 @@ def _request_json_formdata() -> ImmutableMultiDict[str, str]:
             "The request body is not valid JSON. Send a JSON object mapping"
             ' field names to values, such as {"name": "value"}.'
         )
+    except RecursionError:
+        raise NegotiatedBadRequest(_TOO_DEEP) from None
     try:
         return json_formdata(data)
+    except RecursionError:
+        raise NegotiatedBadRequest(_TOO_DEEP) from None
     except ValueError:
         raise NegotiatedBadRequest(
             f"The JSON body is a {type(data).__name__}, not an object. Send a"
