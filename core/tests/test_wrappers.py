@@ -417,7 +417,17 @@ def test_get_json_force_ignores_the_content_type(app: Vial, client: VialClient) 
 
 @pytest.mark.parametrize(
     "body",
-    [b'{"a": ', b"{'a': 1}", b"", b'{"a": "\xff"}', b"\xef\xbb\xbf[1,", b"NaNa"],
+    [
+        b'{"a": ',
+        b"{'a': 1}",
+        b"",
+        b'{"a": "\xff"}',
+        b"\xef\xbb\xbf[1,",
+        b"NaNa",
+        # Deeper than the recursion limit: a RecursionError in the decoder.
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+    ids=["truncated", "single-quotes", "empty", "bad-utf8", "bom", "nan", "deep"],
 )
 def test_malformed_json_is_400(app: Vial, client: VialClient, body: bytes) -> None:
     _json_routes(app)

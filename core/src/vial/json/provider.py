@@ -177,7 +177,12 @@ class DefaultJSONProvider(JSONProvider):
 
     def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
         """Deserialize a JSON string or bytes with :func:`json.loads`."""
-        return json.loads(s, **kwargs)
+        try:
+            return json.loads(s, **kwargs)
+        except RecursionError:
+            # Nesting deeper than the recursion limit is malformed input: raise
+            # what other decoding errors raise, so request.get_json() gives 400.
+            raise ValueError("The JSON document is nested too deeply.") from None
 
     def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
         """Build a JSON response, pretty-printed or compact per :attr:`compact`.
