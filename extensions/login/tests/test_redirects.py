@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+import re
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
+
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from vial import session
 from vial import Vial
@@ -15,6 +22,8 @@ SAFE = [
     "/docs/page#section",
     "/a/b/../c",
     "/%C3%A9t%C3%A9",
+    # Browsers only drop ASCII whitespace: this stays a path on the site.
+    "/\u3000/evil.example",
 ]
 
 UNSAFE = [
@@ -47,6 +56,12 @@ UNSAFE = [
     "/%2fevil.example",
     "/%5Cevil.example",
     "/ /evil.example",
+    "////evil.example",
+    "/%5cevil.example",
+    "hTtPs://evil.example",
+    "//xn--80ak6aa92e.example",
+    "//éxample.com",
+    "\t//evil.example",
 ]
 
 
@@ -58,6 +73,61 @@ def test_same_site_paths_are_safe(target: str) -> None:
 @pytest.mark.parametrize("target", UNSAFE)
 def test_other_hosts_and_tricks_are_refused(target: str | None) -> None:
     assert not is_safe_next_url(target)
+
+
+def _host_a_browser_reaches(location: str) -> str | None:
+    """Resolve a Location header against the app's page as browsers do.
+
+    WHATWG URL parsing drops tabs and newlines, trims C0 controls and spaces
+    at both ends, reads a backslash as a slash in http(s) URLs, and takes
+    what follows two or more leading slashes as the host.
+    """
+    cleaned = re.sub("[\t\n\r]", "", location).strip("".join(map(chr, range(33))))
+    cleaned = cleaned.replace("\\", "/")
+    if cleaned.startswith("//"):
+        cleaned = "//" + cleaned.lstrip("/")
+    return urlsplit(urljoin("https://app.example/account/", cleaned)).hostname
+
+
+_URL_PIECES = st.sampled_from(
+    [
+        "/",
+        "//",
+        "\\",
+        "%2f",
+        "%5C",
+        "\t",
+        "\n",
+        " ",
+        "\x00",
+        ":",
+        "@",
+        ".",
+        "..",
+        "?",
+        "#",
+        "evil.example",
+        "javascript:",
+        "https:",
+        "é",
+        "\u3000",
+    ]
+)
+
+
+# Most tricks start with the "/" a same-site path needs, so most examples do.
+_TARGETS = st.one_of(
+    st.text(),
+    st.lists(_URL_PIECES, max_size=6).map("".join),
+    st.lists(_URL_PIECES, min_size=1, max_size=5).map(lambda p: "/" + "".join(p)),
+)
+
+
+@settings(max_examples=1000)
+@given(_TARGETS)
+def test_a_safe_next_never_leaves_the_site(target: str) -> None:
+    if is_safe_next_url(target):
+        assert _host_a_browser_reaches(target) == "app.example"
 
 
 @pytest.mark.parametrize(

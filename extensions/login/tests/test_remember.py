@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import datetime
 from datetime import timedelta
@@ -136,9 +137,23 @@ def test_cookie_signed_with_another_key_or_salt_is_refused(
         other_key = encode_cookie(alice.get_id(), key="another secret")
         assert decode_cookie(other_key) is None
         assert decode_cookie(other_key, key="another secret") == alice.get_id()
-        # Same key, no salt: how any other signed value of the app looks.
-        unsalted = URLSafeTimedSerializer("test secret key").dumps([alice.get_id(), 60])
-        assert decode_cookie(unsalted) is None
+        # Same key and digest, other salts: how any other signed value of the
+        # app looks (itsdangerous' default salt, the session cookie's salt).
+        for salt in ("itsdangerous", "cookie-session"):
+            other_purpose = URLSafeTimedSerializer(
+                "test secret key",
+                salt=salt,
+                signer_kwargs={"digest_method": hashlib.sha256},
+            ).dumps([alice.get_id(), 60])
+            assert decode_cookie(other_purpose) is None, salt
+        # The same serializer with the cookie's own salt is accepted, so the
+        # refusals above come from the salt alone.
+        own_salt = URLSafeTimedSerializer(
+            "test secret key",
+            salt="vial-login.remember-cookie",
+            signer_kwargs={"digest_method": hashlib.sha256},
+        ).dumps([alice.get_id(), 60])
+        assert decode_cookie(own_salt) == alice.get_id()
 
 
 def test_secret_key_fallbacks_keep_cookies_valid(app: Vial) -> None:
