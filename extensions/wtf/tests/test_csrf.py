@@ -484,6 +484,86 @@ def test_token_from_another_session_is_rejected(app: Vial, csrf: CSRFProtect) ->
     assert alice.post("/submit", data={"csrf_token": alice_token}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        {"headers": {"X-HTTP-Method-Override": "GET"}},
+        {"headers": {"X-HTTP-Method": "GET", "X-Method-Override": "GET"}},
+        {"data": {"_method": "GET"}},
+        {"query_string": {"_method": "GET"}},
+        {"data": "csrf_token={token}", "content_type": "text/plain"},
+        {"query_string": {"csrf_token": "{token}"}},
+        {"headers": {"Cookie": "csrf_token={token}"}},
+        {"headers": {"X-CSRFToken": ""}},
+    ],
+    ids=[
+        "method-override-header",
+        "other-override-headers",
+        "method-override-form-field",
+        "method-override-query",
+        "token-in-text-plain-body",
+        "token-in-query-string",
+        "token-in-a-cookie",
+        "empty-header",
+    ],
+)
+def test_bypass_attempts_are_rejected(
+    csrf: CSRFProtect, client: VialClient, attempt: dict[str, t.Any]
+) -> None:
+    token = _token(client)
+
+    def fill(value: t.Any) -> t.Any:
+        if isinstance(value, str):
+            return value.replace("{token}", token)
+        if isinstance(value, dict):
+            return {key: fill(item) for key, item in value.items()}
+        return value
+
+    response = client.post("/submit", **fill(attempt))
+    assert response.status_code == 400
+    assert "The CSRF token is missing." in response.text
+
+
+def test_form_token_is_read_before_the_headers(
+    csrf: CSRFProtect, client: VialClient
+) -> None:
+    token = _token(client)
+    response = client.post(
+        "/submit", data={"csrf_token": token}, headers={"X-CSRFToken": "garbage"}
+    )
+    assert response.text == "done POST"
+    response = client.post(
+        "/submit", data={"csrf_token": "garbage"}, headers={"X-CSRFToken": token}
+    )
+    assert response.status_code == 400
+    assert "The CSRF token is invalid." in response.text
+
+
+def test_header_token_from_another_session_is_rejected(
+    app: Vial, csrf: CSRFProtect
+) -> None:
+    alice, mallory = app.test_client(), app.test_client()
+    alice_token = _token(alice)
+    _token(mallory)
+    response = mallory.post(
+        "/submit", json={"a": 1}, headers={"X-CSRFToken": alice_token}
+    )
+    assert response.status_code == 400
+    assert response.json is not None
+    assert response.json["error"] == "The CSRF tokens do not match."
+
+
+def test_tokens_use_flask_wtf_salt(app: Vial) -> None:
+    # The salt is part of the token format: Flask-WTF signs with this one, so
+    # tokens made by either library validate in the other.
+    with app.test_request_context():
+        token = generate_csrf()
+        raw = session["csrf_token"]
+        flask_wtf = URLSafeTimedSerializer("test secret key", salt="wtf-csrf-token")
+        assert flask_wtf.loads(token) == raw
+        validate_csrf(flask_wtf.dumps(raw))
+
+
 def test_unrouted_requests_are_not_checked(
     csrf: CSRFProtect, client: VialClient
 ) -> None:
