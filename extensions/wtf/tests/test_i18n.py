@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import os
+import struct
+import tempfile
 import typing as t
+from pathlib import Path
 
 import pytest
 from wtforms import StringField
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired
 
 from vial import request
@@ -81,6 +86,53 @@ def test_no_usable_locale_keeps_english(app: Vial, locales: t.Any) -> None:
     assert _required_message(app) == REQUIRED_EN
     with app.app_context():
         assert get_translations() is None
+
+
+def _write_catalog(path: Path, messages: dict[str, str]) -> None:
+    """Write a GNU gettext .mo file holding ``messages``."""
+    entries = sorted(
+        {"": "Content-Type: text/plain; charset=UTF-8\n", **messages}.items()
+    )
+    ids = [key.encode() for key, _ in entries]
+    strs = [value.encode() for _, value in entries]
+    count = len(entries)
+    ids_start = 7 * 4 + 16 * count
+    table, offset = [], ids_start
+    for data in ids:
+        table += [len(data), offset]
+        offset += len(data) + 1
+    for data in strs:
+        table += [len(data), offset]
+        offset += len(data) + 1
+    header = [0x950412DE, 0, count, 7 * 4, 7 * 4 + 8 * count, 0, 0]
+    body = b"".join(data + b"\0" for data in ids + strs)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(
+        struct.pack(f"<{len(header) + len(table)}I", *header, *table) + body
+    )
+
+
+def test_locale_names_cannot_reach_other_files(app: Vial) -> None:
+    # gettext joins locale names into file paths: a provider passing on a
+    # request header unchecked must not let "../" load another catalog.
+    # (tempfile's names hold no "-", which the provider would turn into "_".)
+    with tempfile.TemporaryDirectory() as directory:
+        planted = Path(directory) / "planted"
+        _write_catalog(
+            planted / "LC_MESSAGES" / "wtforms.mo", {REQUIRED_EN: "planted message"}
+        )
+        escape = os.path.relpath(planted, messages_path())
+        assert ".." in escape
+        for locales in ([escape], [escape, "de"]):
+            app.config["WTF_I18N_LOCALES"] = locales
+            message = _required_message(app)
+            assert message != "planted message"
+            assert message == (REQUIRED_DE if "de" in locales else REQUIRED_EN)
+
+
+def test_locale_codeset_is_ignored(app: Vial) -> None:
+    app.config["WTF_I18N_LOCALES"] = ["de_DE.UTF-8"]
+    assert _required_message(app) == REQUIRED_DE
 
 
 def test_disabled_keeps_english(app: Vial) -> None:

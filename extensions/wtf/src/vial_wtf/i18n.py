@@ -17,6 +17,7 @@ loaded once per tuple of locales and kept.
 from __future__ import annotations
 
 import functools
+import re
 import typing as t
 from collections.abc import Iterable
 
@@ -32,11 +33,18 @@ if t.TYPE_CHECKING:
     from vial import Vial
 
 
+# gettext joins each locale name into a file path, so a name from a request
+# header such as "../../tmp/x" must never reach it: letters, digits, "_" and
+# "@" only, after the codeset (".UTF-8") is dropped.
+_LOCALE_NAME = re.compile(r"[A-Za-z0-9_@]+")
+
+
 def _normalize(locales: str | Iterable[str]) -> tuple[str, ...]:
     if isinstance(locales, str):
         locales = [locales]
     # gettext names regions with "_", HTTP's Accept-Language with "-".
-    return tuple(str(locale).replace("-", "_") for locale in locales if locale)
+    names = (str(locale).replace("-", "_").partition(".")[0] for locale in locales)
+    return tuple(name for name in names if _LOCALE_NAME.fullmatch(name))
 
 
 @functools.lru_cache(maxsize=64)
