@@ -490,7 +490,12 @@ def test_deeply_nested_json_is_a_clear_400(
     )
     assert response.status_code == 400
     assert response.json is not None
-    assert response.json["error"].startswith("The JSON body is nested too deeply.")
+    # The decoder's failure reads as invalid JSON (the core turns its
+    # RecursionError into a decoding error); flattening's says why.
+    assert response.json["error"].startswith(
+        ("The request body is not valid JSON.", "The JSON body is nested too deeply.")
+    )
+    assert "Send a JSON object" in response.json["error"]
 
 
 def test_json_formdata_flattening() -> None:
