@@ -171,6 +171,51 @@ def rss_mib(pid: int) -> float | None:
     return int(match.group(1)) / 1024 if match else None
 
 
+def cpu_times(pid: int) -> tuple[float, float] | None:
+    """Return a process's user and system CPU seconds, from ``/proc/<pid>/stat``."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Fields after the parenthesised command name; utime and stime are 14 and 15.
+    fields = text.rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / ticks, int(fields[12]) / ticks
+
+
+def _total_cpu(pids: list[int]) -> tuple[float, float] | None:
+    times = [cpu_times(pid) for pid in pids]
+    if not times or any(t is None for t in times):
+        return None
+    return (
+        sum(t[0] for t in times if t is not None),
+        sum(t[1] for t in times if t is not None),
+    )
+
+
+def worker_cpu(
+    before: tuple[float, float] | None,
+    after: tuple[float, float] | None,
+    wall: float,
+    requests: float | None,
+    workers: int = 1,
+) -> dict[str, float]:
+    """Return the workers' CPU per request (user, system) and how busy they were.
+
+    This needs no sampler: it is the kernel's account of the workers' time
+    over the measured load, system calls (accept, recv, send, close) included.
+    """
+    if before is None or after is None or not requests or wall <= 0:
+        return {}
+    user, system = after[0] - before[0], after[1] - before[1]
+    return {
+        "worker_cpu_us_per_request": (user + system) / requests * 1e6,
+        "worker_user_us_per_request": user / requests * 1e6,
+        "worker_system_us_per_request": system / requests * 1e6,
+        "worker_cpu_busy": (user + system) / (wall * workers),
+    }
+
+
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
@@ -219,9 +264,10 @@ def parse_wrk(output: str) -> dict[str, Any]:
     }
 
 
-def _load(
+def apply_load(
     port: int, path: str, seconds: float, settings: E2ESettings
 ) -> dict[str, Any]:
+    """Load ``path`` for ``seconds`` with wrk or the Python load generator."""
     if settings.loadgen == "wrk":
         wrk = shutil.which("wrk")
         if wrk is None:
@@ -276,9 +322,18 @@ def run_e2e(
     }
     try:
         with gunicorn(python, framework, scenario, settings.workers) as server:
-            _load(server.port, scenario.path, settings.warmup_seconds, settings)
-            record.update(_load(server.port, scenario.path, settings.seconds, settings))
+            apply_load(server.port, scenario.path, settings.warmup_seconds, settings)
             pids = worker_pids(server.master_pid)
+            before, wall = _total_cpu(pids), time.perf_counter()
+            record.update(
+                apply_load(server.port, scenario.path, settings.seconds, settings)
+            )
+            wall = time.perf_counter() - wall
+            record.update(
+                worker_cpu(
+                    before, _total_cpu(pids), wall, record.get("requests"), len(pids)
+                )
+            )
             rss = [value for value in map(rss_mib, pids) if value is not None]
             record["worker_rss_mib"] = max(rss) if rss else None
             record["master_rss_mib"] = rss_mib(server.master_pid)

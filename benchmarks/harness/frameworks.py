@@ -20,7 +20,8 @@ class Framework:
 
     name: str
     label: str
-    #: Requirements installed from PyPI, pinned by ``requirements/constraints.txt``.
+    #: Requirements installed from PyPI, pinned by ``requirements/constraints.txt``
+    #: (every venv also gets the ``TOOLS``).
     packages: tuple[str, ...]
     #: Distributions whose versions are recorded with the results.
     report: tuple[str, ...]
@@ -71,6 +72,11 @@ FRAMEWORKS: list[Framework] = [
 ]
 
 FRAMEWORKS_BY_NAME: dict[str, Framework] = {f.name: f for f in FRAMEWORKS}
+
+#: Installed into every venv next to the framework: py-spy samples the gunicorn
+#: worker for the end-to-end profiles. It is a standalone binary, so it changes
+#: nothing the frameworks import.
+TOOLS = ("py-spy",)
 
 # Variables that would change what a child interpreter measures: no bytecode
 # cache makes every import recompile, and a PYTHONPATH or FLASK_* setting from

@@ -14,6 +14,7 @@ from .frameworks import child_environ
 from .frameworks import CONSTRAINTS
 from .frameworks import CORE_DIR
 from .frameworks import Framework
+from .frameworks import TOOLS
 
 VENVS_DIR = BENCH_DIR / ".venvs"
 _STAMP = "bench-stamp.json"
@@ -66,7 +67,7 @@ def _fingerprint(framework: Framework, python: str) -> dict[str, str]:
         # Bump when the way venvs are built changes, so old ones are rebuilt.
         "recipe": "2",
         "python": _python_identity(python),
-        "packages": " ".join(framework.packages),
+        "packages": " ".join((*framework.packages, *TOOLS)),
         "inputs": digest.hexdigest(),
     }
 
@@ -77,7 +78,7 @@ def venv_python(framework: Framework) -> Path:
 
 
 def _install(framework: Framework, target: Path, python: str, log: Path) -> None:
-    requirements = list(framework.packages)
+    requirements = [*framework.packages, *TOOLS]
     if framework.local_core:
         # Editable, so every run measures the core as it is in the work tree.
         requirements += ["-e", str(CORE_DIR)]
