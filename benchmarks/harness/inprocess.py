@@ -38,8 +38,12 @@ def run_worker(
     *,
     profile: Path | None = None,
     label: str = "",
+    cpu: int | None = None,
 ) -> dict[str, Any]:
-    """Measure (or profile) one scenario; always return a result record."""
+    """Measure (or profile) one scenario; always return a result record.
+
+    With ``cpu`` the worker pins itself to that CPU before loading the app.
+    """
     command = [
         str(python),
         "-m",
@@ -59,6 +63,8 @@ def run_worker(
     ]
     if profile is not None:
         command += ["--profile", str(profile), "--label", label]
+    if cpu is not None:
+        command += ["--cpu", str(cpu)]
     timeout = 120 + settings.repeats * settings.target_seconds * 20
     try:
         done = subprocess.run(

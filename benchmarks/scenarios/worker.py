@@ -6,6 +6,15 @@ same code runs in every venv), the app is called directly, the response
 iterable is consumed and closed. The answer is validated before and after
 timing, so a broken scenario fails instead of producing a fast number. The
 result is one JSON object on stdout.
+
+Many short timed loops run after the warm-up; the process's figure is the
+fastest loop (``us_per_request``). The loop is CPU-bound, so anything that
+makes one loop slower (another process on the core, an interrupt, a cache
+flushed by a neighbour) is noise added to its cost, never a saving: the
+minimum is the best estimate of what the code costs. Every loop is kept in
+the record (``cpu_samples_us``, ``wall_samples_us``) with their median
+(``median_loop_us``), so nothing is hidden. With ``--cpu N`` the process pins
+itself to that CPU first, so it does not migrate between cores mid-loop.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ import argparse
 import gc
 import io
 import json
+import os
 import sys
 import time
 import traceback
@@ -191,9 +201,18 @@ def _median(values: list[float]) -> float:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def pin_to_cpu(cpu: int | None) -> int | None:
+    """Restrict this process to ``cpu``; return it, or None when not pinned."""
+    if cpu is None or not hasattr(os, "sched_setaffinity"):
+        return None
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Load, validate, warm up and time one scenario; return the result record."""
     record: dict[str, Any] = {"framework": args.framework, "scenario": args.scenario}
+    record["cpu"] = pin_to_cpu(args.cpu)
     scenario = SCENARIOS_BY_NAME[args.scenario]
     try:
         app = load(args.framework, args.scenario)
@@ -209,10 +228,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         record.update(profile(caller.loop, count, Path(args.profile), args.label))
     else:
         samples = measure(caller, count, args.repeats)
-        median = _median(samples[args.clock])
+        best = min(samples[args.clock])
         record.update(
-            us_per_request=median,
-            requests_per_second=1e6 / median,
+            us_per_request=best,
+            requests_per_second=1e6 / best,
+            estimator="min",
+            median_loop_us=_median(samples[args.clock]),
             clock=args.clock,
             cpu_samples_us=samples["cpu"],
             wall_samples_us=samples["wall"],
@@ -229,9 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--framework", required=True)
     parser.add_argument("--scenario", required=True, choices=sorted(SCENARIOS_BY_NAME))
-    parser.add_argument("--target-seconds", type=float, default=0.2)
+    parser.add_argument("--target-seconds", type=float, default=0.05)
     parser.add_argument("--warmup-seconds", type=float, default=0.2)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--cpu", type=int, help="pin the process to this CPU")
     parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu")
     parser.add_argument("--profile", help="write a cProfile .prof here instead")
     parser.add_argument("--label", default="")

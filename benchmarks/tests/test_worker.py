@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pytest
+from harness.frameworks import BENCH_DIR
+from harness.machine import allowed_cpus
 from scenarios import raw_app
 from scenarios.loader import load
 from scenarios.spec import SCENARIOS_BY_NAME
 from scenarios.spec import ValidationError
 from scenarios.worker import build_environ
 from scenarios.worker import Caller
+from scenarios.worker import pin_to_cpu
 from scenarios.worker import validate
 
 if TYPE_CHECKING:
@@ -64,3 +70,44 @@ def test_scenarios_a_framework_lacks_are_not_applicable() -> None:
 def test_unknown_framework_is_refused() -> None:
     with pytest.raises(ValueError, match="Unknown framework 'django'"):
         load("django", "hello")
+
+
+def test_a_process_reports_its_fastest_loop_and_pins_itself() -> None:
+    cpu = allowed_cpus()[-1]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scenarios.worker",
+            "--framework",
+            "raw",
+            "--scenario",
+            "hello",
+            "--repeats",
+            "4",
+            "--target-seconds",
+            "0.001",
+            "--warmup-seconds",
+            "0.001",
+            "--cpu",
+            str(cpu),
+        ],
+        cwd=BENCH_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    record = json.loads(done.stdout.strip().splitlines()[-1])
+    assert record["status"] == "ok"
+    assert record["cpu"] == cpu
+    assert record["estimator"] == "min"
+    assert len(record["cpu_samples_us"]) == 4
+    assert record["us_per_request"] == min(record["cpu_samples_us"])
+    assert record["median_loop_us"] >= record["us_per_request"]
+    assert record["requests_per_second"] == pytest.approx(
+        1e6 / record["us_per_request"]
+    )
+
+
+def test_no_cpu_means_no_pinning() -> None:
+    assert pin_to_cpu(None) is None
