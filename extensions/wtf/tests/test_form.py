@@ -9,6 +9,10 @@ from decimal import Decimal
 
 import itsdangerous.timed
 import pytest
+from hypothesis import given
+from hypothesis import HealthCheck
+from hypothesis import settings
+from hypothesis import strategies as st
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField
@@ -496,6 +500,72 @@ def test_deeply_nested_json_is_a_clear_400(
         ("The request body is not valid JSON.", "The JSON body is nested too deeply.")
     )
     assert "Send a JSON object" in response.json["error"]
+
+
+def test_list_index_int_cannot_read_is_left_out(
+    json_app: Vial, client: VialClient
+) -> None:
+    # "¹" passes str.isdigit(), which WTForms' FieldList checks before int().
+    response = client.post(
+        "/order",
+        data={
+            "count": "1",
+            "address-city": "Oslo",
+            "items-0-name": "pen",
+            "items-¹-name": "x",
+        },
+    )
+    assert response.status_code == 200
+    assert response.json is not None
+    assert response.json["data"]["items"] == [{"name": "pen"}]
+    response = client.post(
+        "/order",
+        json={"count": 1, "address": {"city": "Oslo"}, "items": {"²": {"name": "x"}}},
+    )
+    assert response.status_code == 200
+    assert response.json is not None
+    assert response.json["data"]["items"] == []
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_FIELD_NAMES = st.sampled_from(
+    [
+        "count",
+        "price",
+        "gift",
+        "tags",
+        "address",
+        "address-city",
+        "items",
+        "items-0-name",
+        "items-1",
+        "x-y",
+    ]
+) | st.text(max_size=8)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    json_body=st.dictionaries(_FIELD_NAMES, _JSON_VALUES, max_size=5),
+    form_body=st.lists(st.tuples(_FIELD_NAMES, st.text(max_size=12)), max_size=6),
+)
+def test_any_submission_gets_an_answer_not_a_server_error(
+    json_app: Vial,
+    client: VialClient,
+    json_body: dict[str, t.Any],
+    form_body: list[tuple[str, str]],
+) -> None:
+    response = client.post("/order", json=json_body)
+    assert response.status_code in (200, 400), response.text
+    response = client.post("/order", data=MultiDict(form_body))
+    assert response.status_code in (200, 400), response.text
 
 
 def test_json_formdata_flattening() -> None:

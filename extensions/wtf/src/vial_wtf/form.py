@@ -29,6 +29,7 @@ from functools import cached_property
 from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 from wtforms import Form
 from wtforms.meta import DefaultMeta
@@ -138,6 +139,36 @@ def _request_json_formdata() -> ImmutableMultiDict[str, str]:
         )
 
 
+def _is_unreadable_index(part: str) -> bool:
+    # Digits such as "¹" pass str.isdigit() but int() refuses them.
+    return part.isdigit() and not part.isdecimal()
+
+
+def _drop_unreadable_indices(formdata: t.Any) -> t.Any:
+    """Leave out keys with a list index WTForms would fail to read.
+
+    ``FieldList`` takes a name segment for an index when ``str.isdigit()``
+    accepts it, then calls ``int()`` on it: a client sending ``items-¹``
+    would otherwise turn a form with a ``FieldList`` into a server error.
+    """
+    if not isinstance(formdata, MultiDict):
+        return formdata
+    unreadable = {
+        key
+        for key in formdata
+        if "-" in key and any(map(_is_unreadable_index, key.split("-")))
+    }
+    if not unreadable:
+        return formdata
+    return MultiDict(
+        [
+            (key, value)
+            for key, value in formdata.items(multi=True)
+            if key not in unreadable
+        ]
+    )
+
+
 class _VialMeta(DefaultMeta):
     """Form options read from the current app's ``WTF_*`` config.
 
@@ -174,13 +205,16 @@ class _VialMeta(DefaultMeta):
             if not _is_submitted():
                 return None
             if request.files:
-                return CombinedMultiDict((request.files, request.form))
-            if request.form:
-                return request.form
-            if request.is_json:
-                return _request_json_formdata()
-            return None
-        return super().wrap_formdata(form, formdata)
+                formdata = CombinedMultiDict((request.files, request.form))
+            elif request.form:
+                formdata = request.form
+            elif request.is_json:
+                formdata = _request_json_formdata()
+            else:
+                return None
+        else:
+            formdata = super().wrap_formdata(form, formdata)
+        return _drop_unreadable_indices(formdata)
 
     def get_translations(self, form: BaseForm) -> _SupportsGettextAndNgettext:
         """Return the app's WTForms translations (see :mod:`vial_wtf.i18n`)."""
