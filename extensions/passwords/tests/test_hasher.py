@@ -204,7 +204,7 @@ def _timing_hasher(**config: t.Any) -> PasswordHasher:
     return _hasher(app)
 
 
-_TIMING_CONFIGS = {
+_TIMING_CONFIGS: dict[str, dict[str, t.Any]] = {
     "defaults": {},
     "pepper": {"PASSWORD_PEPPER": "pepper"},
     "fallbacks": {
