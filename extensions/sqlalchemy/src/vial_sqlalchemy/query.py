@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing as t
 
+import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
 import sqlalchemy.orm as sa_orm
 
@@ -33,8 +34,18 @@ def _get_or_404(
     or ``2**64`` for an integer key, often straight from the URL) finds no
     row: it is a 404 too, never a server error.
     """
+    return _load_or_404(session, lambda: session.get(entity, ident), description)
+
+
+def _load_or_404(
+    session: sa_orm.Session | sa_orm.scoped_session[t.Any],
+    load: t.Callable[[], t.Any],
+    description: str | None,
+) -> t.Any:
+    """Return what ``load()`` finds, or abort with 404 when it finds nothing
+    or the database refuses the key it was given."""
     try:
-        value = session.get(entity, ident)
+        value = load()
     except OverflowError:
         # sqlite3 refuses integers beyond 64 bits before running the query.
         value = None
@@ -48,18 +59,54 @@ def _get_or_404(
     return value
 
 
+def _primary_key_criteria(entity: t.Any, ident: t.Any) -> list[t.Any]:
+    """Return ``column == value`` for each primary key column, as
+    :meth:`Session.get` reads ``ident`` (a value, a tuple or a dict)."""
+    mapper = sa.inspect(entity)
+    columns = list(mapper.primary_key)
+    if isinstance(ident, dict):
+        values = [ident[mapper.get_property_by_column(c).key] for c in columns]
+    elif isinstance(ident, (tuple, list)):
+        values = list(ident)
+    else:
+        values = [ident]
+    if len(values) != len(columns):
+        raise sa_exc.InvalidRequestError(
+            f"get_or_404() needs {len(columns)} primary key value(s) for"
+            f" {mapper.class_.__name__}, not {len(values)}."
+        )
+    # Bind each value with its column's type, as Session.get() does, so that
+    # "abc" for an integer key is refused by the database, not compared as text.
+    return [
+        column == sa.bindparam(None, value, type_=column.type, unique=True)
+        for column, value in zip(columns, values, strict=True)
+    ]
+
+
 class Query(sa_orm.Query[t.Any]):
     """A :class:`sqlalchemy.orm.Query` with helpers for views."""
 
     def get_or_404(self, ident: t.Any, description: str | None = None) -> t.Any:
         """Return the row with primary key ``ident``, or abort with 404 Not Found.
 
+        On a filtered query or a dynamic relationship, only a row the query
+        itself returns is found: ``user.posts.get_or_404(id)`` is a 404 for
+        another user's post.
+
         :param description: The message of the 404 error.
         """
-        # Query.get() is a legacy method that warns; Session.get() is the same
-        # lookup (identity map first) without the warning.
         entity: t.Any = self.column_descriptions[0]["entity"]
-        return _get_or_404(self.session, entity, ident, description)
+        if self.statement.compare(self.session.query(entity).statement):
+            # A plain Model.query: Session.get() looks in the identity map
+            # first (Query.get() does the same, but is legacy and warns).
+            return _get_or_404(self.session, entity, ident, description)
+        # A filtered query or a dynamic relationship (user.posts): Session.get()
+        # would ignore its criteria and return rows outside it, such as
+        # another user's post, so look the key up within the query.
+        criteria = _primary_key_criteria(entity, ident)
+        return _load_or_404(
+            self.session, lambda: self.filter(*criteria).one_or_none(), description
+        )
 
     def first_or_404(self, description: str | None = None) -> t.Any:
         """Return the first result, or abort with 404 Not Found if there is none.
