@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 from scenarios.spec import SCENARIOS_BY_NAME
 
 from .frameworks import FRAMEWORKS_BY_NAME
+from .stacks import best_speedup
+from .stacks import implied_ratio
 
 _CLOCKS = {
     "cpu": "the CPU time of the measuring thread (time other processes hold the"
@@ -32,6 +35,24 @@ class Cell:
     value: float = math.nan
     extra: float = math.nan
     runs: int = 0
+    #: Lowest and highest of the per-round figures the median is taken over.
+    low: float = math.nan
+    high: float = math.nan
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the cell for the results JSON (no NaN, which JSON lacks)."""
+        if self.status != "ok":
+            return {"status": self.status}
+        out: dict[str, Any] = {
+            "status": "ok",
+            "median": self.value,
+            "min": self.low,
+            "max": self.high,
+            "runs": self.runs,
+        }
+        if not math.isnan(self.extra):
+            out["median_extra"] = self.extra
+        return out
 
 
 def _cell(records: Iterable[dict[str, Any]], field: str, extra: str = "") -> Cell:
@@ -44,6 +65,8 @@ def _cell(records: Iterable[dict[str, Any]], field: str, extra: str = "") -> Cel
             statistics.median(values),
             statistics.median(extras) if extras else math.nan,
             len(values),
+            min(values),
+            max(values),
         )
     statuses = {r["status"] for r in records}
     if "n/a" in statuses:
@@ -85,6 +108,21 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
             )
             for fw in frameworks
         }
+    e2e_cpu: dict[str, dict[str, Cell]] = {
+        scenario: {
+            fw: _cell(
+                (
+                    r
+                    for r in results["e2e"]
+                    if r["framework"] == fw and r["scenario"] == scenario
+                ),
+                "worker_cpu_us_per_request",
+                "worker_cpu_busy",
+            )
+            for fw in frameworks
+        }
+        for scenario in e2e
+    }
     rss_scenario = "hello" if "hello" in e2e else next(iter(e2e), None)
     memory = {
         fw: _cell(
@@ -109,7 +147,32 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
         "memory": memory,
         "memory_scenario": rss_scenario,
         "imports": imports,
+        "e2e_cpu": e2e_cpu,
     }
+
+
+def summary_json(summary: dict[str, Any]) -> dict[str, Any]:
+    """Return the medians with their spread across rounds, for the results JSON."""
+    out: dict[str, Any] = {}
+    for level, unit in (
+        ("inprocess", "us_per_request"),
+        ("e2e", "requests_per_second"),
+        ("e2e_cpu", "worker_cpu_us_per_request"),
+    ):
+        out[level] = {
+            "unit": unit,
+            "scenarios": {
+                name: {fw: cell.as_json() for fw, cell in cells.items()}
+                for name, cells in summary[level].items()
+            },
+        }
+    for level, unit in (("imports", "ms"), ("memory", "MiB")):
+        cells = summary[level]
+        out[level] = {
+            "unit": unit,
+            "frameworks": {fw: cell.as_json() for fw, cell in cells.items()},
+        }
+    return out
 
 
 def _ratio(vial: Cell, flask: Cell, higher_is_better: bool) -> float | None:
@@ -210,8 +273,8 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
         f"Mode: {'quick smoke run' if settings['quick'] else 'full run'};"
         f" {settings['rounds']} interleaved in-process rounds"
         f" ({settings['repeats']} timed loops of about"
-        f" {settings['target_seconds']} s per process, median of loops, then median"
-        f" of rounds); {settings['e2e_rounds']} end-to-end rounds.",
+        f" {settings['target_seconds']} s per process, {_per_process(settings)},"
+        f" then the median of rounds); {settings['e2e_rounds']} end-to-end rounds.",
         "",
     ]
     if results.get("unavailable"):
@@ -244,6 +307,8 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
                     ]
                 )
             )
+        lines += ["", _pinning(results), ""]
+        lines += _spread_table(summary, frameworks)
         lines += ["", "Requests per second, in-process:", ""]
         lines += _header(frameworks, [])
         for name, cells in summary["inprocess"].items():
@@ -305,6 +370,7 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
                 + ", ".join(ceilings)
                 + "; no framework can gain more than that end to end here.",
             ]
+        lines += _worker_cpu_table(summary, frameworks)
         lines.append("")
     lines += [
         "## Import time and worker memory (lower is better)",
@@ -348,6 +414,7 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
                 ]
             )
         )
+    lines += e2e_profile_section(results, summary)
     lines += ["", "## Versions", ""]
     for fw in frameworks:
         versions = results["versions"].get(fw, {})
@@ -384,6 +451,254 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
             )
     lines.append("")
     return "\n".join(lines)
+
+
+def _worker_cpu_table(summary: dict[str, Any], frameworks: list[str]) -> list[str]:
+    cpu = summary.get("e2e_cpu") or {}
+    if not any(c.status == "ok" for cells in cpu.values() for c in cells.values()):
+        return []
+    lines = [
+        "",
+        "Worker CPU per request: the gunicorn workers' user + system CPU time"
+        " (from `/proc`, system calls included) over the measured load divided by"
+        " the requests served, median of rounds, and how busy the workers were."
+        " No sampler is involved. An app that does nothing (raw WSGI) shows what"
+        " the server alone costs; below 100 % busy, the worker waited for the next"
+        " connection while wrk and the kernel used the CPUs.",
+        "",
+        *_header(frameworks, ["Flask / vial", "Flask / raw WSGI"]),
+    ]
+    for name, cells in cpu.items():
+        shown = [
+            f"{cells[fw].value:.0f} µs, {100 * cells[fw].extra:.0f}% busy"
+            if cells[fw].status == "ok"
+            else cells[fw].status
+            for fw in frameworks
+        ]
+        flask = _get(cells, "flask")
+        vial_ratio = _ratio(_get(cells, "vial"), flask, False)
+        raw_ratio = _ratio(_get(cells, "raw"), flask, False)
+        lines.append(
+            _row(
+                [
+                    SCENARIOS_BY_NAME[name].label,
+                    *shown,
+                    "-" if vial_ratio is None else f"{vial_ratio:.2f}x",
+                    "-" if raw_ratio is None else f"{raw_ratio:.2f}x",
+                ]
+            )
+        )
+    return lines
+
+
+def _per_process(settings: dict[str, Any]) -> str:
+    if settings.get("estimator", "median") == "min":
+        return "the fastest loop is the process's figure"
+    return "the median loop is the process's figure"
+
+
+def _pinning(results: dict[str, Any]) -> str:
+    used = Counter(r.get("cpu") for r in results["inprocess"] if r["status"] == "ok")
+    used.pop(None, None)
+    siblings = results["machine"].get("thread_siblings") or []
+    topology = ""
+    if siblings:
+        smt = any("-" in group or "," in group for group in siblings)
+        topology = f" The guest's cores are {' | '.join(siblings)}" + (
+            " (SMT siblings share a core)."
+            if smt
+            else " (no SMT siblings visible; a VM's vCPUs may still share"
+            " physical cores with other guests)."
+        )
+    if not used:
+        return "Worker processes were not pinned to a CPU." + topology
+    mode = results["settings"].get("cpu", "auto")
+    how = {
+        "auto": "the least busy CPU over 0.2 s, chosen before each scenario's"
+        " group of frameworks so the frameworks compared share it",
+        "last": "the highest-numbered CPU",
+    }.get(mode, f"CPU {mode}")
+    counts = ", ".join(f"CPU {cpu}: {n}" for cpu, n in sorted(used.items()))
+    return (
+        "Each in-process worker pinned itself to one CPU with"
+        f" `os.sched_setaffinity`: {how} (processes per CPU: {counts})." + topology
+    )
+
+
+def _spread_table(summary: dict[str, Any], frameworks: list[str]) -> list[str]:
+    lines = [
+        "Spread across rounds: the lowest and highest per-round figure (µs) the"
+        " median above is taken from, and how far apart they are. A CPU-bound"
+        " loop only gets slower from interference, so each process reports its"
+        " fastest loop; what still differs between rounds is the machine.",
+        "",
+        *_header(frameworks, []),
+    ]
+    for name, cells in summary["inprocess"].items():
+        shown = []
+        for fw in frameworks:
+            cell = _get(cells, fw)
+            if cell.status != "ok":
+                shown.append(cell.status)
+            elif cell.runs < 2:
+                shown.append("1 round")
+            else:
+                spread = 100 * (cell.high / cell.low - 1)
+                shown.append(f"{_num(cell.low)} to {_num(cell.high)} ({spread:.0f}%)")
+        lines.append(_row([SCENARIOS_BY_NAME[name].label, *shown]))
+    return lines
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def e2e_profile_section(results: dict[str, Any], summary: dict[str, Any]) -> list[str]:
+    """Render where a gunicorn worker's time goes, from the py-spy profiles."""
+    profiles: list[dict[str, Any]] = results.get("e2e_profiles") or []
+    if not profiles:
+        return []
+    settings = results["settings"]
+    lines = [
+        "",
+        "## Where the end-to-end time goes (py-spy of the gunicorn worker)",
+        "",
+        "vial misses an end-to-end target, so py-spy sampled the sync worker of"
+        f" each framework below at {settings.get('e2e_profile_rate', '?')} Hz for"
+        f" {settings.get('e2e_profile_seconds', '?')} s under the same load (one"
+        f" worker, after the warm-up; {_py_spy_mode(settings)}). *Inside the app"
+        " call* is"
+        " the share of the worker's samples with a frame of the application"
+        " (the WSGI call, iterating the body, `close()`); the rest is the"
+        " server: accepting, parsing, writing, logging and closing the"
+        " connection. Own time goes to the innermost Python frame, so system"
+        " calls count for the gunicorn code that makes them. *Worker CPU* comes"
+        " from `/proc` over the same load, without the sampler. *Busy by"
+        " samples* is samples / (rate x duration), as far as py-spy's idle"
+        " detection goes; *read errors* are samples py-spy could not read."
+        " One 10-second profile on a shared machine is noisy: compare its"
+        " split with the sampler-free figures under the table.",
+        "",
+        "| scenario | framework | req/s while sampled | worker CPU per request"
+        " | worker CPU busy | busy by samples | read errors | inside the app call"
+        " | gunicorn own | stdlib/other own | summary |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    failures = []
+    shares: dict[str, dict[str, float]] = {}
+    for record in profiles:
+        label = FRAMEWORKS_BY_NAME[record["framework"]].label
+        if record["status"] != "ok":
+            failures.append(f"- {label} on {record['scenario']}: {record['error']}")
+            continue
+        shares.setdefault(record["scenario"], {})[record["framework"]] = record[
+            "app_share"
+        ]
+        own = record.get("own_share", {})
+        per_request = record.get("worker_cpu_us_per_request")
+        lines.append(
+            _row(
+                [
+                    SCENARIOS_BY_NAME[record["scenario"]].label,
+                    label,
+                    f"{record['requests_per_second']:,.0f}",
+                    "n/a" if per_request is None else f"{per_request:.0f} µs",
+                    _percent(record.get("worker_cpu_busy")),
+                    _percent(record.get("sample_busy")),
+                    str(record.get("py_spy_errors", "?")),
+                    _percent(record["app_share"]),
+                    _percent(own.get("gunicorn", 0.0)),
+                    _percent(own.get("stdlib/other", 0.0)),
+                    f"`{record.get('summary')}`",
+                ]
+            )
+        )
+    lines.append("")
+    for scenario, by_framework in shares.items():
+        lines.append(_ceiling_sentence(scenario, by_framework, summary))
+        lines.append("")
+    if failures:
+        lines += ["py-spy could not profile:", "", *failures, ""]
+    return lines[:-1]
+
+
+def _py_spy_mode(settings: dict[str, Any]) -> str:
+    if settings.get("e2e_profile_nonblocking"):
+        return "`--nonblocking`: the worker is read while it runs"
+    return "the worker is paused for each sample"
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+def _ceiling_sentence(
+    scenario: str, shares: dict[str, float], summary: dict[str, Any]
+) -> str:
+    label = SCENARIOS_BY_NAME[scenario].label
+    if "flask" not in shares:
+        return f"{label}: no profile of Flask, so no ceiling is computed."
+    flask = shares["flask"]
+    text = (
+        f"**{label}:** in py-spy's samples Flask's app call is {100 * flask:.1f}%"
+        " of its worker's time, which alone would let an app that cost nothing"
+        f" serve at most 1 / (1 - {flask:.3f}) = {best_speedup(flask):.2f}x"
+        " Flask's requests/s"
+    )
+    if "vial" in shares:
+        vial = shares["vial"]
+        text += (
+            f"; vial's is {100 * vial:.1f}%, which with the same server work per"
+            f" request would make vial {implied_ratio(vial, flask):.2f}x Flask"
+        )
+    text += "."
+    if "raw" in shares:
+        text += f" A raw WSGI callable's call is {100 * shares['raw']:.1f}%."
+    return f"{text} {_cpu_sentence(scenario, summary)}".rstrip()
+
+
+def _cpu_sentence(scenario: str, summary: dict[str, Any]) -> str:
+    cells = (summary.get("e2e_cpu") or {}).get(scenario, {})
+    flask, vial, raw = (_get(cells, fw) for fw in ("flask", "vial", "raw"))
+    if flask.status != "ok" or raw.status != "ok":
+        return ""
+    target = E2E_TARGETS.get(scenario)
+    ceiling = flask.value / raw.value
+    text = (
+        "The sampler-free figures (median of the measured rounds) check that"
+        " split: the worker spends"
+        f" {flask.value:.0f} µs of CPU per Flask request and {raw.value:.0f} µs"
+        " per raw WSGI request, an app that does almost nothing, so by worker"
+        f" CPU no framework can be more than **{ceiling:.2f}x** Flask here"
+    )
+    if target is not None:
+        if ceiling < target:
+            text += f", below the {target}x target"
+        else:
+            text += (
+                f", which leaves room for the {target}x target: the server alone"
+                " does not rule it out"
+            )
+    text += "."
+    if vial.status == "ok":
+        inprocess = _get(summary["inprocess"].get(scenario, {}), "vial")
+        text += (
+            f" vial takes {vial.value:.0f} µs (Flask {flask.value / vial.value:.2f}x"
+            f" as much); its app costs {vial.value - raw.value:.0f} µs per"
+            " request more than raw WSGI's in the worker"
+        )
+        if inprocess.status == "ok":
+            text += f" (against {inprocess.value:.1f} µs in the in-process loop)"
+        text += "."
+    busy = [c.extra for c in (vial, flask, raw) if not math.isnan(c.extra)]
+    if busy:
+        text += (
+            f" The workers were busy {100 * min(busy):.0f}-{100 * max(busy):.0f}%"
+            " of the time: wrk and the kernel share the CPUs with them, so"
+            " requests/s also depend on how much CPU those leave the worker, and"
+            " the measured ratios need not follow the CPU ratios."
+        )
+    return text
 
 
 def _targets_sentence(summary: dict[str, Any]) -> str:
@@ -475,129 +790,6 @@ def replace_section(text: str, heading: str, body: str) -> str:
     )
     new = [*lines[: start + 1], "", body, "", *lines[end:]]
     return "\n".join(new).rstrip("\n") + "\n"
-
-
-def _ratio_panel(axis: Any, summary: dict[str, Any]) -> None:
-    rows = [row for row in target_rows(summary) if row["ratio"] is not None]
-    axis.set_title(
-        "vial / Flask (higher is better; black marks are the issue-5 targets)"
-    )
-    if not rows:
-        _empty(axis)
-        return
-    labels = [f"{row['level']}: {row['scenario']}".replace(": -", "") for row in rows]
-    colors = ["C2" if row["met"] else "C3" for row in rows]
-    positions = list(range(len(rows)))
-    axis.bar(positions, [row["ratio"] for row in rows], color=colors)
-    for position, row in zip(positions, rows, strict=True):
-        target = (
-            1.0
-            if row["target"].startswith("lower")
-            else float(row["target"].removeprefix(">= ").removesuffix("x"))
-        )
-        axis.hlines(target, position - 0.4, position + 0.4, colors="black")
-    axis.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
-    axis.set_xticks(positions)
-    axis.set_xticklabels(labels, rotation=25, ha="right")
-
-
-def _empty(axis: Any) -> None:
-    axis.text(0.5, 0.5, "not measured in this run", ha="center", va="center")
-    axis.set_axis_off()
-
-
-def write_chart(results: dict[str, Any], summary: dict[str, Any], path: Path) -> bool:
-    """Draw the bar chart; return False when matplotlib is not installed."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
-    frameworks: list[str] = results["settings"]["frameworks"]
-    labels = [FRAMEWORKS_BY_NAME[fw].label for fw in frameworks]
-    figure = plt.figure(figsize=(15, 14))
-    grid = figure.add_gridspec(3, 2)
-    axes = [[figure.add_subplot(grid[row, col]) for col in (0, 1)] for row in (0, 1)]
-    _ratio_panel(figure.add_subplot(grid[2, :]), summary)
-    panels: list[tuple[Any, str, list[str], dict[str, dict[str, Cell]], bool]] = [
-        (
-            axes[0][0],
-            "In-process requests/s (log scale)",
-            list(summary["inprocess"]),
-            summary["inprocess"],
-            True,
-        ),
-        (
-            axes[0][1],
-            "gunicorn requests/s",
-            list(summary["e2e"]),
-            summary["e2e"],
-            False,
-        ),
-    ]
-    width = 0.8 / max(1, len(frameworks))
-    for axis, title, names, table, inverse in panels:
-        axis.set_title(title)
-        if not names:
-            _empty(axis)
-            continue
-        for index, fw in enumerate(frameworks):
-            ok = [(i, table[n][fw].value) for i, n in enumerate(names)]
-            ok = [(i, v) for i, v in ok if table[names[i]][fw].status == "ok"]
-            label = labels[index]
-            if not ok:
-                statuses = {table[n][fw].status for n in names}
-                label += " (pending)" if "pending" in statuses else " (n/a)"
-            axis.bar(
-                [i + index * width for i, _ in ok],
-                [1e6 / v if inverse else v for _, v in ok],
-                width,
-                label=label,
-                color=f"C{index}",
-            )
-        axis.set_xticks(
-            [i + width * (len(frameworks) - 1) / 2 for i in range(len(names))]
-        )
-        axis.set_xticklabels(
-            [SCENARIOS_BY_NAME[n].label for n in names], rotation=25, ha="right"
-        )
-        if inverse:
-            axis.set_yscale("log")
-    for axis, title, cells in (
-        (axes[1][0], "Import time (ms, lower is better)", summary["imports"]),
-        (axes[1][1], "gunicorn worker RSS (MiB, lower is better)", summary["memory"]),
-    ):
-        axis.set_title(title)
-        shown = [fw for fw in frameworks if cells[fw].status == "ok"]
-        if not shown:
-            _empty(axis)
-            continue
-        axis.bar(
-            [FRAMEWORKS_BY_NAME[fw].label for fw in shown],
-            [cells[fw].value for fw in shown],
-            color=[f"C{frameworks.index(fw)}" for fw in shown],
-        )
-    machine = results["machine"]
-    figure.suptitle(
-        f"vial vs Flask, Bottle, Falcon ({machine['date']}; {machine['cpu']},"
-        f" {machine['cores']} cores; {machine['python']})"
-    )
-    handles, names = axes[0][0].get_legend_handles_labels()
-    if not handles:
-        handles, names = axes[0][1].get_legend_handles_labels()
-    figure.tight_layout(rect=(0, 0, 1, 0.95))
-    figure.legend(
-        handles,
-        names,
-        loc="upper center",
-        ncol=len(names) or 1,
-        bbox_to_anchor=(0.5, 0.975),
-    )
-    figure.savefig(path, dpi=90)
-    plt.close(figure)
-    return True
 
 
 def write_json(results: dict[str, Any], path: Path) -> None:
