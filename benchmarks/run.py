@@ -13,13 +13,17 @@ every measurement runs in a fresh process. Levels:
 Runs are interleaved (vial, Flask, Bottle, ..., vial, Flask, ...) for several
 rounds and medians are reported with the vial/Flask ratio per scenario, in
 results/latest.md, results/latest.json and results/latest.png (a --quick run
-writes results/quick.* instead). When vial misses a target, a cProfile of
-vial on that scenario goes to results/profiles/.
+writes results/quick.* instead). When vial misses an in-process target, a
+cProfile of vial on that scenario goes to results/profiles/; when it misses an
+end-to-end target, py-spy samples the gunicorn worker of vial and Flask (and
+raw WSGI when measured) on that scenario, to show how much of the worker's
+time the app call takes at all.
 
 Examples:
   python benchmarks/run.py --quick
   python benchmarks/run.py --frameworks vial,flask --levels inprocess
   python benchmarks/run.py --profile vial:session
+  python benchmarks/run.py --profile-e2e vial:hello --profile-e2e flask:hello
 """
 
 from __future__ import annotations
@@ -35,9 +39,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from harness import chart
 from harness import report
 from harness.e2e import E2ESettings
 from harness.e2e import run_e2e
+from harness.e2e_profile import profile_e2e
+from harness.e2e_profile import ProfileSettings
 from harness.frameworks import BENCH_DIR
 from harness.frameworks import Framework
 from harness.frameworks import FRAMEWORKS
@@ -47,6 +54,7 @@ from harness.importtime import warm_import
 from harness.inprocess import InProcessSettings
 from harness.inprocess import run_worker
 from harness.machine import describe
+from harness.machine import pick_cpu
 from harness.venvs import ensure_venv
 from harness.venvs import installed_versions
 from scenarios.spec import SCENARIOS
@@ -58,8 +66,8 @@ RESULTS_DIR = BENCH_DIR / "results"
 # (full, quick) defaults for options that --quick shortens.
 _DEFAULTS: dict[str, tuple[Any, Any]] = {
     "rounds": (5, 1),
-    "repeats": (5, 3),
-    "target_seconds": (0.2, 0.03),
+    "repeats": (20, 5),
+    "target_seconds": (0.05, 0.02),
     "warmup_seconds": (0.2, 0.03),
     "e2e_rounds": (3, 1),
     "e2e_seconds": (10.0, 2.0),
@@ -124,12 +132,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     group = parser.add_argument_group("in-process")
     group.add_argument("--rounds", type=int, help="interleaved rounds (5; quick 1)")
     group.add_argument(
-        "--repeats", type=int, help="timed loops per process, median kept (5; quick 3)"
+        "--repeats",
+        type=int,
+        help="timed loops per process, the fastest is its figure (20; quick 5)",
     )
     group.add_argument(
         "--target-seconds",
         type=float,
-        help="length of one timed loop (0.2; quick 0.03)",
+        help="length of one timed loop (0.05; quick 0.02)",
     )
     group.add_argument(
         "--warmup-seconds", type=float, help="warm-up per process (0.2; quick 0.03)"
@@ -140,6 +150,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="cpu",
         help="time loops by the thread's CPU time (default; robust on a shared"
         " machine) or by the wall clock",
+    )
+    group.add_argument(
+        "--cpu",
+        type=_cpu_choice,
+        default="auto",
+        help="pin each worker process to one CPU: auto (the least busy one,"
+        " measured before each scenario's group; default), last, none, or a"
+        " CPU number",
     )
     group = parser.add_argument_group("end to end")
     group.add_argument("--e2e-rounds", type=int, help="interleaved rounds (3; quick 1)")
@@ -175,9 +193,37 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         " (repeatable), then exit",
     )
     group.add_argument(
+        "--profile-e2e",
+        action="append",
+        default=[],
+        metavar="FRAMEWORK:SCENARIO",
+        help="only sample FRAMEWORK's gunicorn worker on SCENARIO with py-spy"
+        " under load, writing results/profiles/FRAMEWORK-e2e-SCENARIO.{folded,txt}"
+        " (repeatable), then exit",
+    )
+    group.add_argument(
+        "--e2e-profile-seconds",
+        type=int,
+        default=10,
+        help="py-spy sampling time per end-to-end profile (10)",
+    )
+    group.add_argument(
+        "--e2e-profile-rate",
+        type=int,
+        default=500,
+        help="py-spy samples per second (500)",
+    )
+    group.add_argument(
+        "--e2e-profile-nonblocking",
+        action="store_true",
+        help="let py-spy read the worker without pausing it: less overhead,"
+        " but torn or lost stacks (default: pause it for each sample)",
+    )
+
+    group.add_argument(
         "--no-profile-missed",
         action="store_true",
-        help="do not profile vial on scenarios that miss their target",
+        help="do not profile scenarios that miss their target",
     )
     group.add_argument(
         "--output-name",
@@ -210,6 +256,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.output_name is None:
         args.output_name = "quick" if args.quick else "latest"
     return args
+
+
+def _cpu_choice(value: str) -> str:
+    if value in ("auto", "last", "none") or value.isdigit():
+        return value
+    raise argparse.ArgumentTypeError(
+        f"--cpu takes auto, last, none or a CPU number, not {value!r}."
+    )
 
 
 def _say(message: str) -> None:
@@ -271,6 +325,69 @@ def _profile(
     return record
 
 
+def _profile_e2e(
+    args: argparse.Namespace,
+    pythons: dict[str, Path],
+    framework: str,
+    scenario: str,
+    settings: E2ESettings,
+) -> dict[str, Any]:
+    directory = RESULTS_DIR / "profiles"
+    _say(
+        f"  sampling the gunicorn worker of {framework} on {scenario} with py-spy"
+        f" -> {directory.relative_to(BENCH_DIR)}/{framework}-e2e-{scenario}.txt"
+    )
+    record = profile_e2e(
+        pythons[framework],
+        framework,
+        SCENARIOS_BY_NAME[scenario],
+        settings,
+        ProfileSettings(
+            args.e2e_profile_seconds,
+            args.e2e_profile_rate,
+            nonblocking=args.e2e_profile_nonblocking,
+        ),
+        directory,
+    )
+    if record["status"] != "ok":
+        _say(f"  py-spy profile failed: {record['error']}")
+        return record
+    for key in ("stacks", "summary"):
+        record[key] = str(Path(record[key]).relative_to(BENCH_DIR))
+    busy = record.get("worker_cpu_busy")
+    _say(
+        f"  {record['app_share']:.1%} of the worker's samples inside the app call;"
+        f" worker CPU busy {'?' if busy is None else f'{busy:.0%}'};"
+        f" {record['requests_per_second']:,.0f} req/s while sampled"
+    )
+    return record
+
+
+def _e2e_settings(args: argparse.Namespace, loadgen: str) -> E2ESettings:
+    return E2ESettings(
+        args.e2e_seconds,
+        args.e2e_warmup_seconds,
+        args.connections,
+        args.workers,
+        loadgen,
+    )
+
+
+def _remove_stale_profiles(args: argparse.Namespace) -> None:
+    # A profile of a scenario that now meets its target would mislead, so the
+    # profiles of every scenario measured at a level go before new ones come.
+    directory = RESULTS_DIR / "profiles"
+    stale: list[Path] = []
+    if "inprocess" in args.levels:
+        for scenario in args.scenarios:
+            stale += directory.glob(f"vial-{scenario}.*")
+    if "e2e" in args.levels:
+        for scenario in args.e2e_scenarios:
+            stale += directory.glob(f"*-e2e-{scenario}.*")
+    for path in stale:
+        path.unlink()
+
+
 def _run_inprocess(
     args: argparse.Namespace,
     frameworks: list[Framework],
@@ -280,8 +397,12 @@ def _run_inprocess(
     records = []
     for round_no in range(1, args.rounds + 1):
         for scenario in args.scenarios:
+            # One CPU per scenario group, so the frameworks compared share it.
+            cpu = pick_cpu(args.cpu)
             for fw in frameworks:
-                record = run_worker(pythons[fw.name], fw.name, scenario, settings)
+                record = run_worker(
+                    pythons[fw.name], fw.name, scenario, settings, cpu=cpu
+                )
                 record["round"] = round_no
                 records.append(record)
                 shown = (
@@ -291,7 +412,7 @@ def _run_inprocess(
                 )
                 _say(
                     f"[in-process {round_no}/{args.rounds}] {scenario:<12}"
-                    f" {fw.label:<9} {shown}"
+                    f" {fw.label:<9} {shown}" + ("" if cpu is None else f" (CPU {cpu})")
                 )
     return records
 
@@ -377,11 +498,12 @@ def _terminate(signum: int, frame: object) -> None:
 
 def _write_outputs(args: argparse.Namespace, results: dict[str, Any]) -> int:
     summary = report.summarize(results)
+    results["summary"] = report.summary_json(summary)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     base = RESULTS_DIR / args.output_name
     report.write_json(results, base.with_suffix(".json"))
     base.with_suffix(".md").write_text(report.markdown(results, summary), "utf-8")
-    if not report.write_chart(results, summary, base.with_suffix(".png")):
+    if not chart.write_chart(results, summary, base.with_suffix(".png")):
         _say("matplotlib is not installed: no chart was drawn.")
     if args.update_readme is not None:
         readme = args.update_readme
@@ -432,6 +554,21 @@ def main(argv: list[str] | None = None) -> int:
             _say(f"  {record['status']}: {record.get('summary', record.get('error'))}")
         return 0
     loadgen, loadgen_description = _loadgen(args.loadgen)
+    if args.profile_e2e:
+        failed = 0
+        for spec in args.profile_e2e:
+            framework, _, scenario = spec.partition(":")
+            known = SCENARIOS_BY_NAME.get(scenario)
+            if framework not in pythons or known is None or not known.end_to_end:
+                raise SystemExit(
+                    "--profile-e2e takes FRAMEWORK:SCENARIO with a framework of"
+                    f" --frameworks and a scenario run end to end, got {spec!r}."
+                )
+            record = _profile_e2e(
+                args, pythons, framework, scenario, _e2e_settings(args, loadgen)
+            )
+            failed += record["status"] != "ok"
+        return 1 if failed else 0
     results: dict[str, Any] = {
         "machine": describe(args.python),
         "settings": {
@@ -444,6 +581,8 @@ def main(argv: list[str] | None = None) -> int:
             "target_seconds": args.target_seconds,
             "warmup_seconds": args.warmup_seconds,
             "clock": args.clock,
+            "estimator": "min",
+            "cpu": args.cpu,
             "e2e_rounds": args.e2e_rounds,
             "e2e_seconds": args.e2e_seconds,
             "e2e_warmup_seconds": args.e2e_warmup_seconds,
@@ -452,6 +591,9 @@ def main(argv: list[str] | None = None) -> int:
             "loadgen": loadgen,
             "loadgen_description": loadgen_description,
             "import_runs": args.import_runs,
+            "e2e_profile_seconds": args.e2e_profile_seconds,
+            "e2e_profile_rate": args.e2e_profile_rate,
+            "e2e_profile_nonblocking": args.e2e_profile_nonblocking,
         },
         "versions": {fw.name: installed_versions(fw) for fw in frameworks},
         "unavailable": unavailable,
@@ -459,6 +601,7 @@ def main(argv: list[str] | None = None) -> int:
         "e2e": [],
         "importtime": [],
         "profiles": [],
+        "e2e_profiles": [],
     }
     pending = [{"framework": name, "status": "unavailable"} for name in unavailable]
     if "inprocess" in args.levels:
@@ -469,28 +612,35 @@ def main(argv: list[str] | None = None) -> int:
     if "import" in args.levels:
         results["importtime"] = _run_imports(args, runnable, pythons) + pending
     if "e2e" in args.levels:
-        e2e = E2ESettings(
-            args.e2e_seconds,
-            args.e2e_warmup_seconds,
-            args.connections,
-            args.workers,
-            loadgen,
-        )
-        results["e2e"] = _run_e2e(args, runnable, pythons, e2e)
+        results["e2e"] = _run_e2e(args, runnable, pythons, _e2e_settings(args, loadgen))
         results["e2e"] += [
             {**p, "scenario": s} for p in pending for s in args.e2e_scenarios
         ]
     results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     summary = report.summarize(results)
     if not args.quick and not args.no_profile_missed and "vial" not in unavailable:
-        # Profiles of scenarios that now meet their target would mislead.
-        for stale in (RESULTS_DIR / "profiles").glob("vial-*"):
-            stale.unlink()
-        for row in report.target_rows(summary):
-            if row["level"] == "in-process" and row["met"] is False:
+        _remove_stale_profiles(args)
+        missed = [row for row in report.target_rows(summary) if row["met"] is False]
+        for row in missed:
+            if row["level"] == "in-process":
                 results["profiles"].append(
                     _profile(pythons, "vial", row["scenario"], inprocess)
                 )
+        # Where the worker's time goes: the framework under test, the reference,
+        # and the raw WSGI floor when it was measured.
+        sampled = [fw for fw in ("vial", "flask", "raw") if fw in pythons]
+        for row in missed:
+            if row["level"] == "gunicorn":
+                for framework in sampled:
+                    results["e2e_profiles"].append(
+                        _profile_e2e(
+                            args,
+                            pythons,
+                            framework,
+                            row["scenario"],
+                            _e2e_settings(args, loadgen),
+                        )
+                    )
     return _write_outputs(args, results)
 
 

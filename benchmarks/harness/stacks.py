@@ -70,6 +70,7 @@ class StackSummary:
     own: Counter[str] = field(default_factory=Counter)
     own_in_app: Counter[str] = field(default_factory=Counter)
     functions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    functions_in_app: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def share(self, count: int) -> float:
         """Return ``count`` as a fraction of all samples (0 when there are none)."""
@@ -159,6 +160,7 @@ def summarize_stacks(stacks: list[tuple[list[Frame], int]]) -> StackSummary:
         if in_app_call(frames):
             summary.in_app += count
             summary.own_in_app[package] += count
+            summary.functions_in_app[(package, _where(inner))] += count
     return summary
 
 
@@ -225,9 +227,13 @@ def summary_text(
         lines.append(f"  {name:<16} {100 * summary.share(count):5.1f} %")
     if not summary.own_in_app:
         lines.append("  (none)")
-    lines += ["", f"Top {top} functions by own samples:"]
-    for (package, where), count in summary.functions.most_common(top):
-        lines.append(f"  {100 * summary.share(count):5.1f} %  [{package}] {where}")
+    for title, functions in (
+        (f"Top {top} functions by own samples:", summary.functions),
+        (f"Top {top} functions inside the app call:", summary.functions_in_app),
+    ):
+        lines += ["", title]
+        for (package, where), count in functions.most_common(top):
+            lines.append(f"  {100 * summary.share(count):5.1f} %  [{package}] {where}")
     lines.append("")
     return "\n".join(lines)
 

@@ -103,3 +103,150 @@ def test_replace_section_at_the_end_of_the_file() -> None:
 def test_replace_section_needs_the_heading() -> None:
     with pytest.raises(ValueError, match="No '## Benchmarks' section"):
         report.replace_section("# nothing\n", "Benchmarks", "x")
+
+
+def _full(results: dict[str, Any]) -> dict[str, Any]:
+    results["settings"].update(
+        quick=False,
+        rounds=3,
+        repeats=20,
+        target_seconds=0.05,
+        clock="cpu",
+        estimator="min",
+        cpu="auto",
+        e2e_rounds=1,
+        e2e_seconds=10.0,
+        e2e_warmup_seconds=2.0,
+        connections=8,
+        workers=1,
+        loadgen="wrk",
+        loadgen_description="wrk 4.1.0 (1 thread)",
+        import_runs=7,
+        e2e_profile_seconds=10,
+        e2e_profile_rate=500,
+    )
+    results["machine"] = {
+        "date": "2026-11-22 03:00 UTC",
+        "cpu": "AMD EPYC",
+        "cores": 2,
+        "memory_gib": 23.5,
+        "os": "Debian",
+        "python": "CPython 3.11.7",
+        "load_average": [1.0, 1.0, 1.0],
+        "thread_siblings": ["0", "1"],
+    }
+    results["versions"] = {}
+    return results
+
+
+def _profile(framework: str, app_share: float) -> dict[str, Any]:
+    return {
+        "framework": framework,
+        "scenario": "hello",
+        "status": "ok",
+        "requests_per_second": 2500.0,
+        "worker_cpu_busy": 0.96,
+        "worker_cpu_us_per_request": 250.0,
+        "sample_busy": 0.6,
+        "py_spy_errors": 0,
+        "app_share": app_share,
+        "own_share": {"gunicorn": 0.8, "stdlib/other": 0.05},
+        "summary": f"results/profiles/{framework}-e2e-hello.txt",
+    }
+
+
+def test_spread_across_rounds_is_in_the_json_and_the_page() -> None:
+    results = _full(_results([10.0, 12.0, 30.0], [40.0, 41.0, 39.0]))
+    for record, cpu in zip(results["inprocess"], [0, 1, 1, 1, 1, 0], strict=False):
+        record["cpu"] = cpu
+    summary = report.summarize(results)
+    cell = report.summary_json(summary)["inprocess"]["scenarios"]["hello"]["vial"]
+    assert cell == {"status": "ok", "median": 12.0, "min": 10.0, "max": 30.0, "runs": 3}
+    page = report.markdown(results, summary)
+    assert "| hello world | 10.0 to 30.0 (200%) | 39.0 to 41.0 (5%) | n/a |" in page
+    assert "the fastest loop is the process's figure" in page
+    assert "pinned itself to one CPU with `os.sched_setaffinity`" in page
+    assert "(processes per CPU: CPU 0: 2, CPU 1: 4)" in page
+    assert "no SMT siblings visible" in page
+
+
+def test_unpinned_runs_say_so() -> None:
+    results = _full(_results([10.0], [40.0]))
+    page = report.markdown(results, report.summarize(results))
+    assert "Worker processes were not pinned to a CPU." in page
+    assert "| hello world | 1 round | 1 round | n/a |" in page
+
+
+def _with_worker_cpu(results: dict[str, Any]) -> dict[str, Any]:
+    cpu = {"vial": (240.0, 0.8), "flask": (350.0, 0.84), "raw": (215.0, 0.75)}
+    results["e2e"][-1] = {
+        "framework": "raw",
+        "scenario": "hello",
+        "status": "ok",
+        "requests_per_second": 3500.0,
+        "p99_ms": 3.0,
+    }
+    for record in results["e2e"]:
+        us, busy = cpu[record["framework"]]
+        record.update(worker_cpu_us_per_request=us, worker_cpu_busy=busy)
+    return results
+
+
+def test_worker_cpu_per_request_is_tabled_with_the_ratios() -> None:
+    results = _full(_with_worker_cpu(_results([10.0], [40.0])))
+    summary = report.summarize(results)
+    cell = report.summary_json(summary)["e2e_cpu"]["scenarios"]["hello"]["flask"]
+    assert cell["median"] == 350.0
+    page = report.markdown(results, summary)
+    assert (
+        "| hello world | 240 µs, 80% busy | 350 µs, 84% busy | 215 µs, 75% busy"
+        " | 1.46x | 1.63x |"
+    ) in page
+
+
+def test_the_e2e_section_sets_the_sampled_split_against_worker_cpu() -> None:
+    results = _full(_with_worker_cpu(_results([10.0], [40.0])))
+    results["e2e_profiles"] = [
+        _profile("vial", 0.058),
+        _profile("flask", 0.135),
+        _profile("raw", 0.021),
+        {
+            "framework": "raw",
+            "scenario": "hello",
+            "status": "error",
+            "error": "py-spy exited with 1: Permission denied.",
+        },
+    ]
+    page = report.markdown(results, report.summarize(results))
+    assert "## Where the end-to-end time goes (py-spy of the gunicorn worker)" in page
+    assert (
+        "| hello world | Flask | 2,500 | 250 µs | 96.0% | 60.0% | 0 | 13.5% | 80.0%"
+        " | 5.0% | `results/profiles/flask-e2e-hello.txt` |"
+    ) in page
+    assert "at most 1 / (1 - 0.135) = 1.16x Flask's requests/s" in page
+    assert "the worker is paused for each sample" in page
+    assert "vial's is 5.8%, which with the same server work" in page
+    assert "would make vial 1.09x Flask." in page
+    assert "A raw WSGI callable's call is 2.1%." in page
+    # 350 µs for Flask against 215 µs for raw WSGI: a 1.63x ceiling.
+    assert "no framework can be more than **1.63x** Flask here" in page
+    assert "the server alone does not rule it out" in page
+    assert "vial takes 240 µs (Flask 1.46x as much)" in page
+    assert "25 µs per request more than raw WSGI's in the worker" in page
+    assert "(against 10.0 µs in the in-process loop)" in page
+    assert "The workers were busy 75-84% of the time" in page
+    assert "- raw WSGI on hello: py-spy exited with 1: Permission denied." in page
+
+
+def test_a_ceiling_below_the_target_is_called_so() -> None:
+    results = _full(_with_worker_cpu(_results([10.0], [40.0])))
+    results["e2e"][-1]["worker_cpu_us_per_request"] = 300.0
+    results["e2e_profiles"] = [_profile("flask", 0.135)]
+    page = report.markdown(results, report.summarize(results))
+    assert "no framework can be more than **1.17x** Flask here, below the 1.5x" in page
+
+
+def test_no_profiles_no_section() -> None:
+    results = _full(_results([10.0], [40.0]))
+    page = report.markdown(results, report.summarize(results))
+    assert "Where the end-to-end time goes" not in page

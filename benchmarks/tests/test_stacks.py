@@ -117,6 +117,9 @@ def test_summary_text_names_the_figures() -> None:
     assert "Inside the WSGI app call: 35.0 %" in text
     assert "at most 1.54x the requests/s" in text
     assert "[gunicorn] SyncWorker.accept (gunicorn/workers/sync.py)" in text
+    inside = text.split("Top 12 functions inside the app call:\n", 1)[1]
+    assert inside.splitlines()[0] == "   12.0 %  [flask] Flask.wsgi_app (flask/app.py)"
+    assert "SyncWorker.accept" not in inside
 
 
 def test_a_line_without_a_count_is_refused() -> None:
