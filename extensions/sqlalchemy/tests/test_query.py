@@ -113,7 +113,7 @@ def test_get_or_404_stays_within_a_dynamic_relationship(
 ) -> None:
     owner, _, _ = owned
     with app.app_context():
-        alice = db.session.get(owner, 1)
+        alice: t.Any = db.session.get(owner, 1)
         assert alice.notes.get_or_404(10).id == 10
         # Bob's note exists, but not among Alice's: Session.get() would find it.
         with pytest.raises(NotFound):
