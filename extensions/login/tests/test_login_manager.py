@@ -321,3 +321,17 @@ def test_context_processor_can_be_left_out() -> None:
     LoginManager(app, add_context_processor=False)
     with app.test_request_context():
         assert render_template_string("{{ current_user is defined }}") == "False"
+
+
+def test_init_app_after_serving_leaves_no_false_setup() -> None:
+    app = Vial("late_login")
+
+    @app.route("/")
+    def index() -> str:
+        return "ok"
+
+    app.test_client().get("/")
+    with pytest.raises(AssertionError, match="first request"):
+        LoginManager(app)
+    assert "login" not in app.extensions
+    assert not hasattr(app, "login_manager")

@@ -873,3 +873,23 @@ def test_one_instance_serves_two_apps_with_their_own_config() -> None:
         session["csrf_token"] = "x" * 40
         with pytest.raises(ValidationError, match="invalid"):
             validate_csrf(token)
+
+
+@pytest.mark.parametrize("methods", [["post"], ["Post", "put"], ("POST",)])
+def test_method_names_in_config_are_case_insensitive(
+    app: Vial, methods: t.Sequence[str]
+) -> None:
+    app.config["WTF_CSRF_METHODS"] = methods
+    CSRFProtect(app)
+    _add_views(app)
+    response = app.test_client().post("/submit")
+    assert response.status_code == 400
+    assert "CSRF token is missing" in response.text
+
+
+def test_init_app_after_serving_leaves_no_false_protection(app: Vial) -> None:
+    _add_views(app)
+    app.test_client().get("/token")
+    with pytest.raises(AssertionError, match="first request"):
+        CSRFProtect(app)
+    assert "csrf" not in app.extensions

@@ -109,13 +109,15 @@ class LoginManager:
                 "vial-login is already set up on this app; call LoginManager(app)"
                 " or login_manager.init_app(app) only once per app."
             )
+        # Hooks first: if the app refuses them (it has served requests
+        # already), it must not look as if logins were set up.
+        app.after_request(self._update_remember_cookie)
+        if add_context_processor:
+            app.context_processor(_user_context_processor)
         _config.OPTIONS.apply(app)
         app.extensions[EXTENSION_KEY] = self
         # Flask-Login code reads the manager from ``current_app.login_manager``.
         setattr(app, "login_manager", self)  # noqa: B010
-        app.after_request(self._update_remember_cookie)
-        if add_context_processor:
-            app.context_processor(_user_context_processor)
 
     def user_loader(self, callback: C) -> C:
         """Register the function loading a user from the id kept in the session.

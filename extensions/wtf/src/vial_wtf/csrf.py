@@ -273,9 +273,11 @@ class CSRFProtect:
         OPTIONS.apply(app)
         if app.config["WTF_CSRF_ENABLED"]:
             _signing_keys(app, None)
-        app.extensions[EXTENSION_KEY] = self
+        # Hooks first: if the app refuses them (it has served requests
+        # already), it must not look protected.
         app.add_template_global(generate_csrf, "csrf_token")
         app.before_request(self._check_request)
+        app.extensions[EXTENSION_KEY] = self
 
     def exempt(self, view: _ViewT) -> _ViewT:
         """Exclude a view or a blueprint from the automatic check.
@@ -312,7 +314,7 @@ class CSRFProtect:
         config = app.config
         if not config["WTF_CSRF_ENABLED"] or not config["WTF_CSRF_CHECK_DEFAULT"]:
             return
-        if request.method not in config["WTF_CSRF_METHODS"]:
+        if not _is_checked_method(config["WTF_CSRF_METHODS"]):
             return
         # Routing failed (404, 405): there is no view to protect.
         if not request.endpoint:
@@ -334,7 +336,7 @@ class CSRFProtect:
         app = _current_app()
         if not get_setting(app, "WTF_CSRF_ENABLED"):
             return
-        if request.method not in get_setting(app, "WTF_CSRF_METHODS"):
+        if not _is_checked_method(get_setting(app, "WTF_CSRF_METHODS")):
             return
         try:
             validate_csrf(self._get_csrf_token(app))
@@ -371,3 +373,13 @@ class CSRFProtect:
     def _error_response(self, reason: str) -> t.NoReturn:
         logger.info("CSRF check failed: %s", reason)
         raise CSRFError(reason)
+
+
+def _is_checked_method(methods: t.Iterable[str]) -> bool:
+    """Whether the request's method is one ``WTF_CSRF_METHODS`` protects.
+
+    Method names are compared case-insensitively: ``["post"]`` in the config
+    must not switch protection off.
+    """
+    method = request.method
+    return any(method == name.upper() for name in methods)
