@@ -526,6 +526,9 @@ def _pinning(results: dict[str, Any]) -> str:
 
 
 def _spread_table(summary: dict[str, Any], frameworks: list[str]) -> list[str]:
+    cells = [c for row in summary["inprocess"].values() for c in row.values()]
+    if all(cell.runs < 2 for cell in cells):
+        return ["Spread across rounds: one round only, so there is none to show."]
     lines = [
         "Spread across rounds: the lowest and highest per-round figure (µs) the"
         " median above is taken from, and how far apart they are. A CPU-bound"

@@ -174,7 +174,7 @@ def test_unpinned_runs_say_so() -> None:
     results = _full(_results([10.0], [40.0]))
     page = report.markdown(results, report.summarize(results))
     assert "Worker processes were not pinned to a CPU." in page
-    assert "| hello world | 1 round | 1 round | n/a |" in page
+    assert "Spread across rounds: one round only, so there is none to show." in page
 
 
 def _with_worker_cpu(results: dict[str, Any]) -> dict[str, Any]:
