@@ -236,6 +236,12 @@ class QueryPagination(Pagination):
         return query.order_by(None).count()
 
 
+#: The largest page a client can ask for with ``?per_page=`` when the app
+#: passes no ``max_per_page``. Flask-SQLAlchemy has no such limit; pass
+#: ``max_per_page`` to allow more.
+REQUEST_PER_PAGE_LIMIT = 100
+
+
 def _page_args(
     page: int | None, per_page: int | None, max_per_page: int | None, error_out: bool
 ) -> tuple[int, int]:
@@ -244,6 +250,10 @@ def _page_args(
         page = _request_arg("page", 1, error_out)
     if per_page is None:
         per_page = _request_arg("per_page", _DEFAULT_PER_PAGE, error_out)
+        if max_per_page is None:
+            # The client chose the size: without a limit from the app,
+            # ?per_page=1000000000 would load a whole table.
+            max_per_page = REQUEST_PER_PAGE_LIMIT
     if max_per_page is not None:
         per_page = min(per_page, max_per_page)
     if not 1 <= page <= _MAX_SQL_INT:
