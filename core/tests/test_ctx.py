@@ -568,3 +568,64 @@ def test_has_context_functions(app: Vial) -> None:
             assert (has_app_context(), has_request_context()) == (True, True)
         assert (has_app_context(), has_request_context()) == (True, False)
     assert (has_app_context(), has_request_context()) == (False, False)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/ok", "/missing", "/slash", "/post-only", "/abort", "/handled-error"],
+)
+def test_requests_leave_no_cyclic_garbage(path: str) -> None:
+    # Every object a request creates is freed by reference counting when it
+    # ends, including for 404s, redirects and aborts, whose exceptions would
+    # otherwise keep the request alive through their tracebacks.
+    import gc
+
+    from werkzeug.test import create_environ
+
+    from vial import abort
+
+    app = Vial(__name__)
+
+    @app.route("/ok")
+    def ok() -> str:
+        return "ok"
+
+    @app.route("/slash/")
+    def slash() -> str:
+        return "slash"
+
+    @app.post("/post-only")
+    def post_only() -> str:
+        return "posted"
+
+    @app.route("/abort")
+    def aborting() -> str:
+        abort(404)
+
+    @app.route("/handled-error")
+    def failing() -> str:
+        raise KeyError("boom")
+
+    @app.errorhandler(KeyError)
+    def handle(error: KeyError) -> tuple[str, int]:
+        return "handled", 500
+
+    environ = create_environ(path)
+
+    def start_response(status: str, headers: t.Any, exc_info: t.Any = None) -> t.Any:
+        return None
+
+    def request_once() -> None:
+        b"".join(app(dict(environ), start_response))
+
+    request_once()
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(20):
+            request_once()
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()

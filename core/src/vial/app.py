@@ -166,6 +166,12 @@ class Vial(AppBase):
                 rv = self.dispatch_request()
         except Exception as e:
             rv = self.handle_user_exception(e)
+            # An HTTP error returned as the response keeps its traceback,
+            # whose frames include this one: without this frame's reference
+            # the request's objects are freed at once, not by the collector.
+            response = self.finalize_request(rv)
+            del rv
+            return response
         return self.finalize_request(rv)
 
     def preprocess_request(self) -> ft.ResponseReturnValue | None:

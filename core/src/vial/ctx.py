@@ -292,6 +292,14 @@ class RequestContext:
                 # Break the cycle request -> environ -> request, so memory is
                 # freed without waiting for the garbage collector.
                 self.request.environ["werkzeug.request"] = None
+                routing_exception = self.request.routing_exception
+                if routing_exception is not None:
+                    # A 404, 405 or redirect is control flow; its traceback
+                    # (and the one of the error it replaced) holds frames that
+                    # hold this context, a cycle only the garbage collector
+                    # would free.
+                    routing_exception.__traceback__ = None
+                    routing_exception.__context__ = None
             if app_ctx is not None:
                 app_ctx.pop(exc)
 
