@@ -720,3 +720,35 @@ def test_response_subclass_encoding_its_own_way_is_honoured() -> None:
     response = Shouting("quiet")
     assert response.get_data() == b"QUIET"
     assert response.headers["Content-Length"] == "5"
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        None,
+        "",
+        "a=1",
+        "a=1; b=2; a=3",
+        'quoted="x y"; plain=z',
+        "weird=%E2%9C%93; empty=; noequals",
+        "session=eyJ4Ijo1fQ.abc.def",
+    ],
+)
+def test_cookies_match_werkzeug(cookie: str | None) -> None:
+    from werkzeug.test import create_environ
+    from werkzeug.wrappers import Request as WerkzeugRequest
+
+    headers = {} if cookie is None else {"Cookie": cookie}
+    environ = create_environ("/", headers=headers)
+    ours = Request(environ).cookies
+    theirs = WerkzeugRequest(environ).cookies
+    assert list(ours.items(multi=True)) == list(theirs.items(multi=True))
+
+
+def test_cookies_from_replaced_headers_are_read_too() -> None:
+    from werkzeug.datastructures import Headers
+    from werkzeug.test import create_environ
+
+    request = Request(create_environ("/"))
+    request.headers = Headers([("Cookie", "a=1"), ("Cookie", "b=2")])
+    assert request.cookies.to_dict() == {"a": "1", "b": "2"}

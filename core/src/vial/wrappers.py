@@ -5,10 +5,13 @@ from __future__ import annotations
 import typing as t
 from http import HTTPStatus
 
+from werkzeug.datastructures import EnvironHeaders
 from werkzeug.datastructures import Headers
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.sansio.http import parse_cookie
 from werkzeug.utils import cached_property
 from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request as RequestBase
@@ -93,6 +96,18 @@ class Request(RequestBase):
     @max_form_parts.setter
     def max_form_parts(self, value: int | None) -> None:
         self._max_form_parts = value
+
+    @cached_property
+    def cookies(self) -> ImmutableMultiDict[str, str]:
+        """The cookies the client sent, parsed from the ``Cookie`` header."""
+        headers = self.headers
+        if type(headers) is EnvironHeaders:
+            # What headers.getlist("Cookie") gives, without walking the whole
+            # environ: a WSGI environ holds at most one HTTP_COOKIE value.
+            value = self.environ.get("HTTP_COOKIE") or ""
+        else:
+            value = ";".join(headers.getlist("Cookie"))
+        return parse_cookie(value, cls=self.dict_storage_class)  # type: ignore[return-value]
 
     @property
     def endpoint(self) -> str | None:
