@@ -129,7 +129,33 @@ def has_app_context() -> bool:
     return _cv_app.get(None) is not None
 
 
-class AppContext:
+_C = t.TypeVar("_C", bound="_Context")
+
+
+class _Context:
+    """A context usable as a ``with`` block: entering pushes it, leaving pops
+    it with the block's exception."""
+
+    def push(self) -> None:
+        raise NotImplementedError
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        raise NotImplementedError
+
+    def __enter__(self: _C) -> _C:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc_value)
+
+
+class AppContext(_Context):
     """Holds the current application and :data:`~vial.g` while pushed.
 
     Pushed automatically for each request and CLI command; push one by hand
@@ -169,23 +195,11 @@ class AppContext:
         if appcontext_popped.receivers:
             appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
 
-    def __enter__(self) -> AppContext:
-        self.push()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type | None,
-        exc_value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.pop(exc_value)
-
     def __repr__(self) -> str:
         return f"<AppContext of {self.app.name!r}>"
 
 
-class RequestContext:
+class RequestContext(_Context):
     """Holds the current request and its session while it is handled.
 
     The application pushes one for each request; in tests, use
@@ -309,18 +323,6 @@ class RequestContext:
                     f" {self!r}); contexts must be popped in the reverse order"
                     " they were pushed."
                 )
-
-    def __enter__(self) -> RequestContext:
-        self.push()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type | None,
-        exc_value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.pop(exc_value)
 
     def __repr__(self) -> str:
         return (

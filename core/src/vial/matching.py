@@ -160,13 +160,9 @@ def _match(
     then dynamic ones by weight, then a trailing slash for rules without
     strict slashes."""
     if index == len(parts):
-        for rule in state.rules:
-            if rule.methods is not None and method not in rule.methods:
-                misses.methods.update(rule.methods)
-            elif rule.websocket != websocket:
-                misses.websocket = True
-            else:
-                return rule, values
+        rule = _usable_rule(state.rules, method, websocket, misses, False)
+        if rule is not None:
+            return rule, values
         # A rule matching the path plus a slash means a redirect to it.
         if "" in state.static:
             for rule in state.static[""].rules:
@@ -226,15 +222,31 @@ def _match(
                 return rv
 
     if index == len(parts) - 1 and part == "":
-        for rule in state.rules:
-            if rule.strict_slashes:
-                continue
-            if rule.methods is not None and method not in rule.methods:
-                misses.methods.update(rule.methods)
-            elif rule.websocket != websocket:
-                misses.websocket = True
-            else:
-                return rule, values
+        # Only a trailing slash is left: rules without strict slashes match.
+        rule = _usable_rule(state.rules, method, websocket, misses, True)
+        if rule is not None:
+            return rule, values
+    return None
+
+
+def _usable_rule(
+    rules: list[Rule],
+    method: str,
+    websocket: bool,
+    misses: _Misses,
+    loose_slashes_only: bool,
+) -> Rule | None:
+    """The first rule that takes the method and websocket flag; note why
+    the others did not."""
+    for rule in rules:
+        if loose_slashes_only and rule.strict_slashes:
+            continue
+        if rule.methods is not None and method not in rule.methods:
+            misses.methods.update(rule.methods)
+        elif rule.websocket != websocket:
+            misses.websocket = True
+        else:
+            return rule
     return None
 
 
