@@ -404,3 +404,30 @@ def test_copy_current_request_context_with_async_function(
 
     assert client.get("/work?id=7").text == "/work 7 direct"
     assert results == ["/work 7 thread"]
+
+
+def test_ensure_sync_handles_unhashable_callables(app: Vial) -> None:
+    class Unhashable:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __call__(self) -> str:
+            return "called"
+
+    func = Unhashable()
+    assert app.ensure_sync(func) is func
+    assert app.ensure_sync(func)() == "called"
+
+
+def test_ensure_sync_remembers_only_synchronous_functions(app: Vial) -> None:
+    def plain() -> str:
+        return "plain"
+
+    async def coroutine() -> str:
+        return "async"
+
+    assert app.ensure_sync(plain) is plain
+    assert app.ensure_sync(plain) is plain
+    # Asked twice, the coroutine function is wrapped both times.
+    assert app.ensure_sync(coroutine)() == "async"
+    assert app.ensure_sync(coroutine)() == "async"
+    assert app.ensure_sync(coroutine) is not coroutine

@@ -83,6 +83,11 @@ def _default_template_ctx_processor() -> dict[str, t.Any]:
     return rv
 
 
+#: At most this many functions are remembered as synchronous; the set is
+#: emptied when full, so functions created per request cannot grow it.
+_KNOWN_SYNC_SIZE = 1024
+
+
 class _JinjaEnvironmentClass:
     """Class attribute that imports the default Jinja environment class on
     first use, so importing vial does not import Jinja."""
@@ -226,6 +231,9 @@ class AppBase(Scaffold, RoutingMixin):
 
         self.template_context_processors[None].append(_default_template_ctx_processor)
         self._got_first_request = False
+        # Functions ensure_sync found to be synchronous, so hooks and views
+        # called on every request are only inspected once.
+        self._known_sync: set[t.Callable[..., t.Any]] = set()
         self._url_adapters: dict[tuple[t.Any, ...], _Binding] = {}
 
         if self.has_static_folder:
@@ -587,8 +595,17 @@ class AppBase(Scaffold, RoutingMixin):
     def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         """Return ``func`` if it is synchronous, else a function running the
         coroutine function to completion; see :meth:`async_to_sync`."""
+        known_sync = self._known_sync
+        try:
+            if func in known_sync:
+                return func
+        except TypeError:  # an unhashable callable
+            return self.async_to_sync(func) if _is_coroutine_function(func) else func
         if _is_coroutine_function(func):
             return self.async_to_sync(func)
+        if len(known_sync) >= _KNOWN_SYNC_SIZE:
+            known_sync.clear()
+        known_sync.add(func)
         return func
 
     def async_to_sync(

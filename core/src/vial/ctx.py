@@ -38,20 +38,17 @@ class _AppCtxGlobals:
     """The ``g`` object: a namespace for data kept for one application
     context, such as a database connection opened during a request."""
 
+    # Attributes live in the instance dict as on any object; these
+    # declarations only tell type checkers that any name may be used.
+    # (Defining __setattr__ for real would slow every 'g.x = ...'.)
     def __getattr__(self, name: str) -> t.Any:
-        try:
-            return self.__dict__[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        raise AttributeError(name)
 
-    def __setattr__(self, name: str, value: t.Any) -> None:
-        self.__dict__[name] = value
+    if t.TYPE_CHECKING:
 
-    def __delattr__(self, name: str) -> None:
-        try:
-            del self.__dict__[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        def __setattr__(self, name: str, value: t.Any) -> None: ...
+
+        def __delattr__(self, name: str) -> None: ...
 
     def get(self, name: str, default: t.Any | None = None) -> t.Any:
         """Return an attribute, or ``default`` when it is not set."""
