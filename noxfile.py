@@ -1,8 +1,9 @@
 """Every check of the vial monorepo, one nox session each.
 
-``nox`` with no arguments runs the package test sessions, the integration
-suite, lint, typing, the docs build and the build check. ``nox -s demo``
-serves the demo app, ``nox -s bench`` runs the benchmarks.
+``nox`` with no arguments runs the package test sessions, the benchmark
+harness's tests, the integration suite, lint, typing, the docs build and the
+build check. ``nox -s demo`` serves the demo app, ``nox -s bench`` runs the
+benchmarks.
 
 Packages are discovered from the folders: ``core/`` and every
 ``extensions/*/`` holding a ``pyproject.toml``. A requirement named ``vial``
@@ -220,6 +221,17 @@ for _package in PACKAGES.values():
     _make_test_session(_package)
 
 
+@nox.session(name="tests-bench", tags=["tests"])
+def tests_bench(session: nox.Session) -> None:
+    """Run the benchmark harness's own tests (parsing, reports, gunicorn runs)."""
+    # The tests start gunicorn on the raw WSGI app, so it comes pinned like
+    # in the benchmark venvs; no framework is installed.
+    constraints = BENCH_SCRIPT.parent / "requirements" / "constraints.txt"
+    session.install("pytest", "gunicorn", "-c", str(constraints))
+    session.chdir(BENCH_SCRIPT.parent)
+    session.run("pytest", *session.posargs)
+
+
 @nox.session(tags=["tests"])
 def integration(session: nox.Session) -> None:
     """Run integration_tests/ with every package installed together."""
@@ -400,6 +412,7 @@ def bench(session: nox.Session) -> None:
 
 nox.options.sessions = [
     *(f"tests-{package.slug}" for package in PACKAGES.values()),
+    "tests-bench",
     "integration",
     "lint",
     "typing",

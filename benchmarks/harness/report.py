@@ -78,51 +78,42 @@ def _cell(records: Iterable[dict[str, Any]], field: str, extra: str = "") -> Cel
     return Cell("skipped")
 
 
-def summarize(results: dict[str, Any]) -> dict[str, Any]:
-    """Return medians per level, framework and scenario, plus vial/Flask ratios."""
-    frameworks: list[str] = results["settings"]["frameworks"]
-    inprocess: dict[str, dict[str, Cell]] = {}
-    for scenario in results["settings"]["scenarios"]:
-        inprocess[scenario] = {
-            fw: _cell(
-                (
-                    r
-                    for r in results["inprocess"]
-                    if r["framework"] == fw and r["scenario"] == scenario
-                ),
-                "us_per_request",
-            )
-            for fw in frameworks
-        }
-    e2e: dict[str, dict[str, Cell]] = {}
-    for scenario in results["settings"]["e2e_scenarios"]:
-        e2e[scenario] = {
-            fw: _cell(
-                (
-                    r
-                    for r in results["e2e"]
-                    if r["framework"] == fw and r["scenario"] == scenario
-                ),
-                "requests_per_second",
-                "p99_ms",
-            )
-            for fw in frameworks
-        }
-    e2e_cpu: dict[str, dict[str, Cell]] = {
+def _table(
+    results: dict[str, Any], level: str, scenarios: list[str], key: str, extra: str = ""
+) -> dict[str, dict[str, Cell]]:
+    """One cell per scenario and framework: the median of that level's runs."""
+    return {
         scenario: {
             fw: _cell(
                 (
                     r
-                    for r in results["e2e"]
+                    for r in results[level]
                     if r["framework"] == fw and r["scenario"] == scenario
                 ),
-                "worker_cpu_us_per_request",
-                "worker_cpu_busy",
+                key,
+                extra,
             )
-            for fw in frameworks
+            for fw in results["settings"]["frameworks"]
         }
-        for scenario in e2e
+        for scenario in scenarios
     }
+
+
+def summarize(results: dict[str, Any]) -> dict[str, Any]:
+    """Return medians per level, framework and scenario, plus vial/Flask ratios."""
+    frameworks: list[str] = results["settings"]["frameworks"]
+    settings = results["settings"]
+    inprocess = _table(results, "inprocess", settings["scenarios"], "us_per_request")
+    e2e = _table(
+        results, "e2e", settings["e2e_scenarios"], "requests_per_second", "p99_ms"
+    )
+    e2e_cpu = _table(
+        results,
+        "e2e",
+        settings["e2e_scenarios"],
+        "worker_cpu_us_per_request",
+        "worker_cpu_busy",
+    )
     rss_scenario = "hello" if "hello" in e2e else next(iter(e2e), None)
     memory = {
         fw: _cell(
