@@ -43,6 +43,9 @@ ROOT = Path(__file__).resolve().parent
 INTEGRATION_DIR = ROOT / "integration_tests"
 DOCS_DIR = ROOT / "docs"
 BENCH_SCRIPT = ROOT / "benchmarks" / "run.py"
+#: Pins of the benchmark venvs, also used where nox installs gunicorn for the
+#: harness's tests and type check.
+BENCH_CONSTRAINTS = ROOT / "benchmarks" / "requirements" / "constraints.txt"
 
 #: What ``nox -s demo`` serves: a path to an app file, or an import string
 #: that ``vial --app`` understands (e.g. ``"vial_batteries.demo:create_app()"``).
@@ -226,8 +229,7 @@ def tests_bench(session: nox.Session) -> None:
     """Run the benchmark harness's own tests (parsing, reports, gunicorn runs)."""
     # The tests start gunicorn on the raw WSGI app, so it comes pinned like
     # in the benchmark venvs; no framework is installed.
-    constraints = BENCH_SCRIPT.parent / "requirements" / "constraints.txt"
-    session.install("pytest", "gunicorn", "-c", str(constraints))
+    session.install("pytest", "gunicorn", "-c", str(BENCH_CONSTRAINTS))
     session.chdir(BENCH_SCRIPT.parent)
     session.run("pytest", *session.posargs)
 
@@ -262,7 +264,8 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typing(session: nox.Session) -> None:
-    """Run mypy --strict over the sources and tests of every package."""
+    """Run mypy --strict over the sources and tests of every package and over
+    the benchmark harness."""
     session.install(
         "mypy",
         *_install_args(session, PACKAGES.values(), groups=["test", "typing"]),
@@ -283,6 +286,26 @@ def typing(session: nox.Session) -> None:
             )
         except CommandFailed:
             failed.append(package.rel)
+    # The benchmark harness and its tests. The scenario apps of the other
+    # frameworks import packages that live only in the benchmark venvs.
+    bench_dir = BENCH_SCRIPT.parent
+    session.install("gunicorn", "matplotlib", "-c", str(BENCH_CONSTRAINTS))
+    session.chdir(bench_dir)
+    try:
+        session.run(
+            "mypy",
+            "--config-file",
+            str(ROOT / "mypy.ini"),
+            "--exclude",
+            r"scenarios/(bottle|falcon|flask|werkzeug)_app\.py$",
+            "run.py",
+            "harness",
+            "scenarios",
+            "tests",
+            *session.posargs,
+        )
+    except CommandFailed:
+        failed.append(bench_dir.relative_to(ROOT).as_posix())
     session.chdir(ROOT)
     if failed:
         session.error(f"mypy found errors in: {', '.join(failed)}")
