@@ -6,56 +6,40 @@ Flask (see ``data/README.md``); these tests never import Flask.
 
 from __future__ import annotations
 
-import base64
+import importlib.util
 import json
 import typing as t
-import uuid
-from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from _session_helpers import cookie_value
 from _session_helpers import freeze_time
 from _session_helpers import register_session_views
-from markupsafe import Markup
 
 from vial import session
 from vial import Vial
 from vial.sessions import session_json_serializer
 from vial.testing import VialClient
 
-VECTORS = json.loads(
-    (Path(__file__).parent / "data" / "flask_session_vectors.json").read_text("utf8")
-)
+DATA = Path(__file__).parent / "data"
+VECTORS = json.loads((DATA / "flask_session_vectors.json").read_text("utf8"))
 
 
-def _decode(value: t.Any) -> t.Any:
-    """Decode the ``$type`` encoding of the vector inputs (see data/README)."""
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
+def _load_generator() -> ModuleType:
+    # The script that wrote the vectors also defines their input encoding; its
+    # module level needs only the standard library (Flask is imported in main).
+    spec = importlib.util.spec_from_file_location(
+        "make_flask_session_vectors", DATA / "make_flask_session_vectors.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    if not isinstance(value, dict):
-        return value
 
-    kind = value["$type"]
-
-    if kind == "dict":
-        return {k: _decode(v) for k, v in value["items"]}
-
-    if kind == "tuple":
-        return tuple(_decode(v) for v in value["items"])
-
-    if kind == "bytes":
-        return base64.b16decode(value["hex"].upper())
-
-    if kind == "markup":
-        return Markup(value["value"])
-
-    if kind == "uuid":
-        return uuid.UUID(value["value"])
-
-    assert kind == "datetime", kind
-    return datetime.fromisoformat(value["iso"])
+_decode: t.Callable[[t.Any], t.Any] = _load_generator().decode
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ outside the repository (vial never depends on Flask)::
     /tmp/flask-oracle/bin/pip install "flask==3.1.*"
     /tmp/flask-oracle/bin/python tests/data/make_flask_session_vectors.py
 
-The tests only read the JSON file; they never import this script or Flask.
+The tests read the JSON file and decode its inputs with :func:`decode` from
+this script; they never run :func:`main` or import Flask.
 Inputs are stored in a small self-describing encoding (``{"$type": ...}``)
 that is independent of the tagged format under test.
 """
@@ -28,11 +29,12 @@ TIMESTAMP = 1_700_000_000
 SECRET_KEY = "vial-interop-secret"
 
 
-def _decode(value: t.Any) -> t.Any:
+def decode(value: t.Any) -> t.Any:
+    """Turn the ``$type`` encoding of a case's inputs into Python values."""
     markupsafe = importlib.import_module("markupsafe")
 
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [decode(v) for v in value]
 
     if not isinstance(value, dict):
         return value
@@ -40,10 +42,10 @@ def _decode(value: t.Any) -> t.Any:
     kind = value["$type"]
 
     if kind == "dict":
-        return {k: _decode(v) for k, v in value["items"]}
+        return {k: decode(v) for k, v in value["items"]}
 
     if kind == "tuple":
-        return tuple(_decode(v) for v in value["items"])
+        return tuple(decode(v) for v in value["items"])
 
     if kind == "bytes":
         return base64.b16decode(value["hex"].upper())
@@ -116,7 +118,7 @@ def main() -> None:
     for case in CASES:
         app = flask.Flask("oracle")
         app.secret_key = SECRET_KEY
-        data = _decode(case["data"])
+        data = decode(case["data"])
         permanent = case.get("permanent", False)
 
         def store(data: t.Any = data, permanent: bool = permanent) -> str:
