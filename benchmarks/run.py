@@ -16,7 +16,8 @@ results/latest.md, results/latest.json and results/latest.png (a --quick run
 writes results/quick.* instead). When vial misses an in-process target, a
 cProfile of vial on that scenario goes to results/profiles/; when it misses an
 end-to-end target, py-spy samples the gunicorn worker of vial and Flask (and
-raw WSGI when measured) on that scenario, to show how much of the worker's
+raw WSGI when measured) on that scenario, and one more run of each times the
+app call inside the worker by its CPU clock, to show how much of the worker's
 time the app call takes at all.
 
 Examples:
@@ -41,6 +42,7 @@ from typing import Any
 
 from harness import chart
 from harness import report
+from harness.app_timing import time_app_calls
 from harness.e2e import E2ESettings
 from harness.e2e import run_e2e
 from harness.e2e_profile import profile_e2e
@@ -363,6 +365,24 @@ def _profile_e2e(
     return record
 
 
+def _time_app_calls(
+    pythons: dict[str, Path], framework: str, scenario: str, settings: E2ESettings
+) -> dict[str, Any]:
+    _say(f"  timing the app call in the gunicorn worker of {framework} on {scenario}")
+    record = time_app_calls(
+        pythons[framework], framework, SCENARIOS_BY_NAME[scenario], settings
+    )
+    if record["status"] != "ok":
+        _say(f"  app timing failed: {record['error']}")
+        return record
+    worker = record.get("worker_cpu_us_per_request")
+    _say(
+        f"  app call {record['app_cpu_us_mean']:.1f} µs on average; worker CPU"
+        f" {'?' if worker is None else f'{worker:.0f}'} µs per request"
+    )
+    return record
+
+
 def _e2e_settings(args: argparse.Namespace, loadgen: str) -> E2ESettings:
     return E2ESettings(
         args.e2e_seconds,
@@ -602,6 +622,7 @@ def main(argv: list[str] | None = None) -> int:
         "importtime": [],
         "profiles": [],
         "e2e_profiles": [],
+        "e2e_app_times": [],
     }
     pending = [{"framework": name, "status": "unavailable"} for name in unavailable]
     if "inprocess" in args.levels:
@@ -635,6 +656,15 @@ def main(argv: list[str] | None = None) -> int:
                     results["e2e_profiles"].append(
                         _profile_e2e(
                             args,
+                            pythons,
+                            framework,
+                            row["scenario"],
+                            _e2e_settings(args, loadgen),
+                        )
+                    )
+                for framework in sampled:
+                    results["e2e_app_times"].append(
+                        _time_app_calls(
                             pythons,
                             framework,
                             row["scenario"],

@@ -102,11 +102,23 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def gunicorn(
-    python: Path, framework: str, scenario: Scenario, workers: int
+    python: Path,
+    framework: str,
+    scenario: Scenario,
+    workers: int,
+    *,
+    config: Path | None = None,
+    **environ: str,
 ) -> Iterator[Server]:
-    """Run ``scenario`` on ``framework`` under gunicorn until the block ends."""
+    """Run ``scenario`` on ``framework`` under gunicorn until the block ends.
+
+    ``config`` is a gunicorn settings file (``-c``); ``environ`` adds
+    variables to the server's environment.
+    """
     port = _free_port()
-    env = child_environ(BENCH_FRAMEWORK=framework, BENCH_SCENARIO=scenario.name)
+    env = child_environ(
+        BENCH_FRAMEWORK=framework, BENCH_SCENARIO=scenario.name, **environ
+    )
     command = [
         str(python),
         "-m",
@@ -123,6 +135,7 @@ def gunicorn(
         "2048",
         "--log-level",
         "warning",
+        *(["--config", str(config)] if config is not None else []),
         "scenarios.wsgi:app",
     ]
     with tempfile.NamedTemporaryFile(
@@ -183,7 +196,7 @@ def cpu_times(pid: int) -> tuple[float, float] | None:
     return int(fields[11]) / ticks, int(fields[12]) / ticks
 
 
-def _total_cpu(pids: list[int]) -> tuple[float, float] | None:
+def total_cpu(pids: list[int]) -> tuple[float, float] | None:
     times = [cpu_times(pid) for pid in pids]
     if not times or any(t is None for t in times):
         return None
@@ -324,14 +337,14 @@ def run_e2e(
         with gunicorn(python, framework, scenario, settings.workers) as server:
             apply_load(server.port, scenario.path, settings.warmup_seconds, settings)
             pids = worker_pids(server.master_pid)
-            before, wall = _total_cpu(pids), time.perf_counter()
+            before, wall = total_cpu(pids), time.perf_counter()
             record.update(
                 apply_load(server.port, scenario.path, settings.seconds, settings)
             )
             wall = time.perf_counter() - wall
             record.update(
                 worker_cpu(
-                    before, _total_cpu(pids), wall, record.get("requests"), len(pids)
+                    before, total_cpu(pids), wall, record.get("requests"), len(pids)
                 )
             )
             rss = [value for value in map(rss_mib, pids) if value is not None]

@@ -406,6 +406,7 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
             )
         )
     lines += e2e_profile_section(results, summary)
+    lines += app_timing_section(results)
     lines += ["", "## Versions", ""]
     for fw in frameworks:
         versions = results["versions"].get(fw, {})
@@ -614,6 +615,88 @@ def e2e_profile_section(results: dict[str, Any], summary: dict[str, Any]) -> lis
     if failures:
         lines += ["py-spy could not profile:", "", *failures, ""]
     return lines[:-1]
+
+
+def app_timing_section(results: dict[str, Any]) -> list[str]:
+    """Render the app call timed inside the worker against the server's part."""
+    records: list[dict[str, Any]] = results.get("e2e_app_times") or []
+    if not records:
+        return []
+    lines = [
+        "",
+        "## The app call timed inside the worker",
+        "",
+        "A separate run per framework, under the same load with one worker:"
+        " gunicorn loads `scenarios/app_timing.py`, which times each app call"
+        " (the call with the server's `start_response`, iterating the body and"
+        " `close()`) by the worker thread's CPU clock. Only calls that ended"
+        " inside the measured load count. *Server's part* is the worker's CPU"
+        " per request (from `/proc`, system calls included) less the mean app"
+        " call: accepting, parsing, writing and closing, which no framework"
+        " can remove.",
+        "",
+        "| scenario | framework | req/s | worker CPU per request"
+        " | app call, median | app call, mean | server's part |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    failures = []
+    by_scenario: dict[str, dict[str, dict[str, Any]]] = {}
+    for record in records:
+        label = FRAMEWORKS_BY_NAME[record["framework"]].label
+        if record["status"] != "ok" or "worker_cpu_us_per_request" not in record:
+            failures.append(
+                f"- {label} on {record['scenario']}:"
+                f" {record.get('error', 'no worker CPU figure')}"
+            )
+            continue
+        by_scenario.setdefault(record["scenario"], {})[record["framework"]] = record
+        worker = record["worker_cpu_us_per_request"]
+        lines.append(
+            _row(
+                [
+                    SCENARIOS_BY_NAME[record["scenario"]].label,
+                    label,
+                    f"{record['requests_per_second']:,.0f}",
+                    f"{worker:.0f} µs",
+                    f"{record['app_cpu_us_median']:.1f} µs",
+                    f"{record['app_cpu_us_mean']:.1f} µs",
+                    f"{worker - record['app_cpu_us_mean']:.0f} µs",
+                ]
+            )
+        )
+    lines.append("")
+    for scenario, timed in by_scenario.items():
+        sentence = _app_budget_sentence(scenario, timed)
+        if sentence:
+            lines += [sentence, ""]
+    if failures:
+        lines += ["The app call could not be timed:", "", *failures, ""]
+    return lines[:-1]
+
+
+def _app_budget_sentence(scenario: str, timed: dict[str, dict[str, Any]]) -> str:
+    """Say what vial's app call may cost for the target, given the server's part."""
+    flask, raw = timed.get("flask"), timed.get("raw")
+    target = E2E_TARGETS.get(scenario)
+    if flask is None or raw is None or target is None:
+        return ""
+    flask_worker = flask["worker_cpu_us_per_request"]
+    raw_app = raw["app_cpu_us_mean"]
+    server = raw["worker_cpu_us_per_request"] - raw_app
+    budget = flask_worker / target - server
+    text = (
+        f"**{SCENARIOS_BY_NAME[scenario].label}:** the server's part around raw"
+        f" WSGI's call is {server:.0f} µs per request and Flask's worker spends"
+        f" {flask_worker:.0f} µs, so by worker CPU an app that cost nothing"
+        f" would be at most {flask_worker / server:.2f}x Flask. For {target}x,"
+        f" the app call would have to average at most {budget:.1f} µs"
+    )
+    if budget < raw_app:
+        text += f", less than raw WSGI's own call ({raw_app:.1f} µs)"
+    vial = timed.get("vial")
+    if vial is not None:
+        text += f"; vial's averages {vial['app_cpu_us_mean']:.1f} µs"
+    return text + "."
 
 
 def _py_spy_mode(settings: dict[str, Any]) -> str:

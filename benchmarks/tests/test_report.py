@@ -250,3 +250,63 @@ def test_no_profiles_no_section() -> None:
     results = _full(_results([10.0], [40.0]))
     page = report.markdown(results, report.summarize(results))
     assert "Where the end-to-end time goes" not in page
+
+
+def _timed(framework: str, worker: float, median: float, mean: float) -> dict[str, Any]:
+    return {
+        "framework": framework,
+        "scenario": "hello",
+        "status": "ok",
+        "requests_per_second": 3000.0,
+        "worker_cpu_us_per_request": worker,
+        "app_cpu_us_median": median,
+        "app_cpu_us_mean": mean,
+        "timed_requests": 30000,
+    }
+
+
+def test_the_app_call_timed_in_the_worker_sets_vial_a_budget() -> None:
+    results = _full(_results([10.0], [40.0]))
+    results["e2e_app_times"] = [
+        _timed("vial", 236.0, 31.3, 34.0),
+        _timed("flask", 312.0, 82.4, 96.0),
+        _timed("raw", 210.0, 8.1, 9.0),
+        {
+            "framework": "raw",
+            "scenario": "json",
+            "status": "error",
+            "error": "RuntimeError: no timings",
+        },
+    ]
+    page = report.markdown(results, report.summarize(results))
+    assert "## The app call timed inside the worker" in page
+    assert (
+        "| hello world | vial | 3,000 | 236 µs | 31.3 µs | 34.0 µs | 202 µs |" in page
+    )
+    assert (
+        "| hello world | raw WSGI | 3,000 | 210 µs | 8.1 µs | 9.0 µs | 201 µs |" in page
+    )
+    # Flask 312 µs against 201 µs of server work: 1.55x at best; 1.5x leaves
+    # 312 / 1.5 - 201 = 7 µs for the app call, less than raw WSGI's 9 µs.
+    assert "an app that cost nothing would be at most 1.55x Flask" in page
+    assert "would have to average at most 7.0 µs" in page
+    assert "less than raw WSGI's own call (9.0 µs)" in page
+    assert "vial's averages 34.0 µs." in page
+    assert "- raw WSGI on json: RuntimeError: no timings" in page
+
+
+def test_a_budget_above_raw_wsgi_is_not_called_impossible() -> None:
+    results = _full(_results([10.0], [40.0]))
+    results["e2e_app_times"] = [
+        _timed("flask", 450.0, 150.0, 160.0),
+        _timed("raw", 210.0, 8.1, 9.0),
+    ]
+    page = report.markdown(results, report.summarize(results))
+    assert "would have to average at most 99.0 µs." in page
+    assert "less than raw WSGI's own call" not in page
+
+
+def test_no_app_timings_no_section() -> None:
+    results = _full(_results([10.0], [40.0]))
+    page = report.markdown(results, report.summarize(results))
+    assert "The app call timed inside the worker" not in page
