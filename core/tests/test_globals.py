@@ -184,3 +184,84 @@ def test_g_works_in_templates(app: Vial) -> None:
     with app.app_context():
         g.user = "ann"
         assert render_template_string("{{ g.user }}") == "ann"
+
+
+# -- the proxy class ---------------------------------------------------------------
+
+
+def test_the_globals_are_werkzeug_local_proxies() -> None:
+    from werkzeug.local import LocalProxy
+
+    from vial.globals import ContextProxy
+
+    proxies: tuple[object, ...] = (
+        current_app,
+        g,
+        request,
+        session,
+        app_ctx,
+        request_ctx,
+    )
+    for proxy in proxies:
+        assert type(proxy) is ContextProxy
+        assert isinstance(proxy, LocalProxy)
+
+
+def test_proxy_reads_and_writes_reach_the_bound_object(app: Vial) -> None:
+    app.secret_key = "proxy test"
+    with app.test_request_context("/items?page=2", method="POST") as ctx:
+        assert request.method == "POST"
+        assert request.args["page"] == "2"
+        # Methods come back bound to the real object.
+        assert request.args.get("page", type=int) == 2
+        assert current_app.config is app.config
+
+        g.user = "ada"
+        assert _cv_app.get().g.user == "ada"
+        assert "user" in g
+        del g.user
+        assert "user" not in g
+
+        session["cart"] = [1]
+        assert ctx.session["cart"] == [1]
+        assert session["cart"] == [1]
+        assert "cart" in session
+        assert session.modified
+
+        # The proxy class's own names keep werkzeug's meaning.
+        assert request.__class__ is type(ctx.request)
+        assert isinstance(request, type(ctx.request))
+        assert request == ctx.request
+        assert request._get_current_object() is ctx.request  # type: ignore[attr-defined]
+        assert "Request" in repr(request)
+
+
+def test_a_missing_attribute_on_the_bound_object_is_an_attribute_error(
+    app: Vial,
+) -> None:
+    with app.app_context():
+        assert not hasattr(g, "missing")
+        with pytest.raises(AttributeError, match="missing"):
+            g.missing  # noqa: B018
+        with pytest.raises(AttributeError, match="no_such_thing"):
+            current_app.no_such_thing  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_writes_and_item_access_outside_a_context_raise_the_context_error() -> None:
+    with pytest.raises(RuntimeError, match="outside of application context"):
+        g.user = "ada"
+    with pytest.raises(RuntimeError, match="outside of request context"):
+        session["cart"] = [1]
+    with pytest.raises(RuntimeError, match="outside of request context"):
+        session["cart"]
+    with pytest.raises(RuntimeError, match="outside of application context"):
+        "user" in g  # noqa: B015
+
+
+def test_truth_follows_the_bound_object(app: Vial) -> None:
+    app.secret_key = "proxy test"
+    with app.test_request_context():
+        assert not session  # an empty session is falsy, like a dict
+        session["a"] = 1
+        assert session
+    assert not session  # unbound

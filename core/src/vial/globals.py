@@ -35,24 +35,78 @@ request is being handled. Run the code inside a view function, or push a
 context with 'with app.test_request_context():' in tests and scripts.\
 """
 
+
+class ContextProxy(LocalProxy):  # type: ignore[type-arg]
+    """A :class:`werkzeug.local.LocalProxy` with faster attribute access.
+
+    werkzeug's proxy reaches ``proxy.name`` only once the lookup on the proxy
+    itself has failed, and that failure builds and drops an
+    :exc:`AttributeError` on every read. Here a name the proxy class does not
+    define is read from the bound object at once, and any other name is
+    looked up as before. Setting attributes and the item operations go to
+    the bound object directly. Results, and the error raised when nothing is
+    bound, are the same as werkzeug's.
+    """
+
+    __slots__ = ()
+
+    def __getattribute__(self, name: str) -> t.Any:
+        if name in _PROXY_NAMES:
+            try:
+                return object.__getattribute__(self, name)
+            except AttributeError:
+                pass  # as werkzeug does: ask the bound object
+        return getattr(_bound(self), name)
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        setattr(_bound(self), name, value)
+
+    def __getitem__(self, key: t.Any) -> t.Any:
+        return _bound(self)[key]
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        _bound(self)[key] = value
+
+    def __contains__(self, key: t.Any) -> bool:
+        return key in _bound(self)
+
+    def __bool__(self) -> bool:
+        try:
+            bound = _bound(self)
+        except RuntimeError:
+            return False  # nothing bound, as werkzeug answers
+        return bool(bound)
+
+
+def _bound(proxy: ContextProxy) -> t.Any:
+    """Return the object ``proxy`` stands for; RuntimeError when unbound."""
+    return object.__getattribute__(proxy, "_get_current_object")()
+
+
+#: Names the proxy classes define themselves (special methods, __class__,
+#: __doc__, _get_current_object) and werkzeug's slot for the context local.
+_PROXY_NAMES = frozenset(
+    name for cls in ContextProxy.__mro__ for name in vars(cls)
+) | frozenset(("_LocalProxy__wrapped",))
+
 _cv_app: ContextVar[AppContext] = ContextVar("vial.app_ctx")
-app_ctx: AppContext = LocalProxy(  # type: ignore[assignment]
+app_ctx: AppContext = ContextProxy(  # type: ignore[assignment]
     _cv_app, unbound_message=_no_app_msg
 )
-current_app: Vial = LocalProxy(  # type: ignore[assignment]
+current_app: Vial = ContextProxy(  # type: ignore[assignment]
     _cv_app, "app", unbound_message=_no_app_msg
 )
-g: _AppCtxGlobals = LocalProxy(  # type: ignore[assignment]
+g: _AppCtxGlobals = ContextProxy(  # type: ignore[assignment]
     _cv_app, "g", unbound_message=_no_app_msg
 )
 
 _cv_request: ContextVar[RequestContext] = ContextVar("vial.request_ctx")
-request_ctx: RequestContext = LocalProxy(  # type: ignore[assignment]
+request_ctx: RequestContext = ContextProxy(  # type: ignore[assignment]
     _cv_request, unbound_message=_no_req_msg
 )
-request: Request = LocalProxy(  # type: ignore[assignment]
+request: Request = ContextProxy(  # type: ignore[assignment]
     _cv_request, "request", unbound_message=_no_req_msg
 )
-session: SessionMixin = LocalProxy(  # type: ignore[assignment]
+session: SessionMixin = ContextProxy(  # type: ignore[assignment]
     _cv_request, "session", unbound_message=_no_req_msg
 )
