@@ -16,14 +16,13 @@ from urllib.parse import urlencode
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
-from werkzeug.local import LocalProxy
-
 from vial import current_app
 from vial import g
 from vial import has_request_context
 from vial import request
 from vial import session
 from vial import url_for
+from vial.globals import ContextProxy
 
 from .config import EXEMPT_METHODS
 from .remember import decode_cookie as decode_cookie
@@ -68,7 +67,7 @@ def _get_user() -> t.Any:
 
 #: The logged-in user of the current request, or the anonymous user; ``None``
 #: outside a request.
-current_user: t.Any = LocalProxy(_get_user)
+current_user: t.Any = ContextProxy(_get_user)
 
 
 def _create_identifier() -> str:
