@@ -14,19 +14,15 @@ from __future__ import annotations
 import json
 import statistics
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from scenarios.spec import Scenario
 
-from .e2e import apply_load
 from .e2e import E2ESettings
 from .e2e import gunicorn
-from .e2e import total_cpu
-from .e2e import worker_cpu
-from .e2e import worker_pids
+from .e2e import warm_up_and_measure
 from .frameworks import BENCH_DIR
 
 CONFIG = BENCH_DIR / "scenarios" / "app_timing.py"
@@ -66,18 +62,17 @@ def time_app_calls(
                 config=CONFIG,
                 BENCH_APP_TIMING_OUT=str(prefix),
             ) as server:
-                apply_load(server.port, scenario.path, settings.warmup_seconds, single)
-                pids = worker_pids(server.master_pid)
-                if len(pids) != 1:
-                    raise RuntimeError(f"Expected one gunicorn worker, found {pids}.")
-                before, wall = total_cpu(pids), time.perf_counter()
-                start_ns = time.monotonic_ns()
-                load = apply_load(server.port, scenario.path, settings.seconds, single)
-                end_ns = time.monotonic_ns()
-                wall = time.perf_counter() - wall
-                record["requests_per_second"] = load["requests_per_second"]
+                measured = warm_up_and_measure(server, scenario, single)
+                if len(measured.pids) != 1:
+                    raise RuntimeError(
+                        f"Expected one gunicorn worker, found {measured.pids}."
+                    )
+                figures = measured.figures
+                record["requests_per_second"] = figures["requests_per_second"]
                 record.update(
-                    worker_cpu(before, total_cpu(pids), wall, load.get("requests"))
+                    (key, value)
+                    for key, value in figures.items()
+                    if key.startswith("worker_")
                 )
             # Leaving the block stopped gunicorn; the worker wrote its samples.
             written = sorted(Path(tmp).glob("samples.*"))
@@ -93,7 +88,9 @@ def time_app_calls(
                 "status": "error",
                 "error": f"{type(error).__name__}: {error}",
             }
-    samples = window_samples(data["cpu_ns"], data["ended_ns"], start_ns, end_ns)
+    samples = window_samples(
+        data["cpu_ns"], data["ended_ns"], measured.start_ns, measured.end_ns
+    )
     if not samples:
         return {
             **record,

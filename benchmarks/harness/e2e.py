@@ -322,6 +322,34 @@ def apply_load(
     }
 
 
+@dataclass(frozen=True)
+class Measured:
+    """One measured load: the load generator's figures with the workers' CPU."""
+
+    figures: dict[str, Any]
+    pids: list[int]
+    #: CLOCK_MONOTONIC nanoseconds when the measured load started and ended.
+    start_ns: int
+    end_ns: int
+
+
+def warm_up_and_measure(
+    server: Server, scenario: Scenario, settings: E2ESettings
+) -> Measured:
+    """Run the warm-up load, then the measured one, reading the workers' CPU."""
+    apply_load(server.port, scenario.path, settings.warmup_seconds, settings)
+    pids = worker_pids(server.master_pid)
+    before, wall = total_cpu(pids), time.perf_counter()
+    start_ns = time.monotonic_ns()
+    figures = apply_load(server.port, scenario.path, settings.seconds, settings)
+    end_ns = time.monotonic_ns()
+    wall = time.perf_counter() - wall
+    figures.update(
+        worker_cpu(before, total_cpu(pids), wall, figures.get("requests"), len(pids))
+    )
+    return Measured(figures, pids, start_ns, end_ns)
+
+
 def run_e2e(
     python: Path, framework: str, scenario: Scenario, settings: E2ESettings
 ) -> dict[str, Any]:
@@ -335,19 +363,9 @@ def run_e2e(
     }
     try:
         with gunicorn(python, framework, scenario, settings.workers) as server:
-            apply_load(server.port, scenario.path, settings.warmup_seconds, settings)
-            pids = worker_pids(server.master_pid)
-            before, wall = total_cpu(pids), time.perf_counter()
-            record.update(
-                apply_load(server.port, scenario.path, settings.seconds, settings)
-            )
-            wall = time.perf_counter() - wall
-            record.update(
-                worker_cpu(
-                    before, total_cpu(pids), wall, record.get("requests"), len(pids)
-                )
-            )
-            rss = [value for value in map(rss_mib, pids) if value is not None]
+            measured = warm_up_and_measure(server, scenario, settings)
+            record.update(measured.figures)
+            rss = [value for value in map(rss_mib, measured.pids) if value is not None]
             record["worker_rss_mib"] = max(rss) if rss else None
             record["master_rss_mib"] = rss_mib(server.master_pid)
             # The app must still answer correctly after the load.
