@@ -56,7 +56,8 @@ class ContextProxy(LocalProxy):  # type: ignore[type-arg]
                 return object.__getattribute__(self, name)
             except AttributeError:
                 pass  # as werkzeug does: ask the bound object
-        return getattr(_bound(self), name)
+        # _bound() inlined: this is the read every view makes.
+        return getattr(object.__getattribute__(self, "_get_current_object")(), name)
 
     def __setattr__(self, name: str, value: t.Any) -> None:
         setattr(_bound(self), name, value)

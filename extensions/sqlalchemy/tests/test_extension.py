@@ -257,7 +257,9 @@ def test_all_binds_skip_unconfigured_binds_without_tables(
         db.create_all()
 
 
-def test_get_or_404(app: Vial, db: SQLAlchemy) -> None:
+def _table_with_item_1(app: Vial, db: SQLAlchemy) -> t.Any:
+    """Define an ``Item`` model, create its table and store the item with id 1."""
+
     class Item(db.Model):  # type: ignore[name-defined, misc]
         id = db.Column(db.Integer, primary_key=True)
 
@@ -265,6 +267,12 @@ def test_get_or_404(app: Vial, db: SQLAlchemy) -> None:
         db.create_all()
         db.session.add(Item(id=1))
         db.session.commit()
+    return Item
+
+
+def test_get_or_404(app: Vial, db: SQLAlchemy) -> None:
+    Item = _table_with_item_1(app, db)
+    with app.app_context():
         assert db.get_or_404(Item, 1).id == 1
         with pytest.raises(NotFound) as info:
             db.get_or_404(Item, 2, description="No such item.")
@@ -324,13 +332,8 @@ _BAD_IDENTS = ["abc", "1.5", "\x00", str(2**64), 2**63, 2**64, -(2**70)]
 def test_get_or_404_with_an_ident_the_database_refuses(
     app: Vial, db: SQLAlchemy, ident: t.Any
 ) -> None:
-    class Item(db.Model):  # type: ignore[name-defined, misc]
-        id = db.Column(db.Integer, primary_key=True)
-
+    Item = _table_with_item_1(app, db)
     with app.app_context():
-        db.create_all()
-        db.session.add(Item(id=1))
-        db.session.commit()
         with pytest.raises(NotFound) as info:
             db.get_or_404(Item, ident, description="No such item.")
         assert info.value.description == "No such item."
@@ -340,8 +343,7 @@ def test_get_or_404_with_an_ident_the_database_refuses(
 
 
 def test_bad_ids_from_the_url_are_404_not_500(app: Vial, db: SQLAlchemy) -> None:
-    class Item(db.Model):  # type: ignore[name-defined, misc]
-        id = db.Column(db.Integer, primary_key=True)
+    Item = _table_with_item_1(app, db)
 
     @app.route("/items/<int:ident>")
     def by_int(ident: int) -> str:
@@ -356,11 +358,6 @@ def test_bad_ids_from_the_url_are_404_not_500(app: Vial, db: SQLAlchemy) -> None
         # The error page itself uses the database.
         count = db.session.execute(db.select(db.func.count(Item.id))).scalar()
         return f"not found among {count}", 404
-
-    with app.app_context():
-        db.create_all()
-        db.session.add(Item(id=1))
-        db.session.commit()
 
     client = app.test_client()
     for path in (f"/items/{2**63}", f"/items/{2**64}", "/raw/abc", "/raw/1.5"):
