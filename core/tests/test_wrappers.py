@@ -752,3 +752,106 @@ def test_cookies_from_replaced_headers_are_read_too() -> None:
     request = Request(create_environ("/"))
     request.headers = Headers([("Cookie", "a=1"), ("Cookie", "b=2")])
     assert request.cookies.to_dict() == {"a": "1", "b": "2"}
+
+
+# -- Attributes read from the environ on first use ------------------------------
+
+_EAGER_ATTRIBUTES = (
+    "method",
+    "scheme",
+    "server",
+    "root_path",
+    "path",
+    "query_string",
+    "remote_addr",
+    "url",
+    "base_url",
+    "host",
+    "full_path",
+    "args",
+)
+
+
+def _environ(**values: t.Any) -> dict[str, t.Any]:
+    from werkzeug.test import create_environ
+
+    environ = create_environ("/")
+    environ.update(values)
+    return {name: value for name, value in environ.items() if value is not None}
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        _environ(),
+        _environ(REQUEST_METHOD="post", PATH_INFO="", QUERY_STRING="a=1&b=%C3%A9"),
+        # A UTF-8 path as a WSGI server hands it over (bytes as latin-1),
+        # with extra leading slashes.
+        _environ(PATH_INFO="//caf\xc3\xa9/x", SCRIPT_NAME="/mount/"),
+        # Bytes that are not UTF-8 are replaced, as werkzeug does.
+        _environ(PATH_INFO="/\xff", SCRIPT_NAME="/\xfe"),
+        _environ(SERVER_PORT="not a port", REMOTE_ADDR="10.0.0.1"),
+        _environ(SERVER_NAME=None, SERVER_PORT=None, QUERY_STRING=None),
+        _environ(SERVER_PORT=None, REQUEST_METHOD=None, SCRIPT_NAME=None),
+        _environ(**{"wsgi.url_scheme": "https", "HTTP_HOST": "example.org:8443"}),
+    ],
+    ids=[
+        "plain",
+        "post-empty-path",
+        "utf8-path",
+        "invalid-utf8",
+        "bad-port",
+        "no-server",
+        "missing-keys",
+        "https",
+    ],
+)
+def test_request_attributes_match_werkzeug(environ: dict[str, t.Any]) -> None:
+    from werkzeug.wrappers import Request as WerkzeugRequest
+
+    ours = Request(dict(environ))
+    theirs = WerkzeugRequest(dict(environ))
+    for name in _EAGER_ATTRIBUTES:
+        assert getattr(ours, name) == getattr(theirs, name), name
+    assert list(ours.headers.items()) == list(theirs.headers.items())
+
+
+def test_request_attributes_are_read_once_and_can_be_set() -> None:
+    from werkzeug.datastructures import Headers
+    from werkzeug.test import create_environ
+
+    environ = create_environ("/first?x=1")
+    request = Request(environ)
+    assert request.path == "/first"
+    assert request.headers is request.headers
+    # Later changes to the environ do not move a value already read.
+    environ["PATH_INFO"] = "/second"
+    assert request.path == "/first"
+
+    request.path = "/set"
+    request.query_string = b"y=2"
+    request.server = ("example.org", 80)
+    request.headers = Headers([("X-Set", "1")])
+    assert request.path == "/set"
+    assert request.args.to_dict() == {"y": "2"}
+    assert request.server == ("example.org", 80)
+    # Without a Host header, the host comes from the server set above.
+    assert request.host == "example.org"
+    assert request.headers["X-Set"] == "1"
+
+
+def test_request_populates_the_environ_like_werkzeug() -> None:
+    from werkzeug.test import create_environ
+
+    environ = create_environ("/")
+    request = Request(environ)
+    assert environ["werkzeug.request"] is request
+    assert request.shallow is False
+
+    environ = create_environ("/")
+    Request(environ, populate_request=False)
+    assert "werkzeug.request" not in environ
+
+    shallow = Request(create_environ("/"), shallow=True)
+    assert shallow.shallow is True
+    assert "werkzeug.request" not in shallow.environ

@@ -280,8 +280,10 @@ class Vial(AppBase):
 
         session = ctx._session
         if session is None:
-            if "HTTP_COOKIE" not in ctx.request.environ and self._session_opens_lazily:
-                # Never used and nothing to refresh: nothing to save.
+            # Only an interface that opens sessions lazily leaves none open
+            # after push(). Never used and no cookie to refresh: nothing to
+            # save.
+            if "HTTP_COOKIE" not in ctx.request.environ:
                 return response
             session = ctx.session
         interface = self.session_interface

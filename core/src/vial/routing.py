@@ -17,6 +17,7 @@ from werkzeug.routing import MapAdapter as _MapAdapter
 from .globals import _cv_app
 from .globals import _cv_request
 from .scaffold import _split_blueprint_path
+from .wrappers import _wsgi_decode
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -237,11 +238,6 @@ class RoutingMixin:
         if _anchor is not None:
             rv = f"{rv}#{_quote_anchor(_anchor)}"
         return rv
-
-
-def _wsgi_decode(value: str) -> str:
-    """Decode a WSGI string (UTF-8 bytes carried as latin-1) like werkzeug."""
-    return value.encode("latin1").decode(errors="replace")
 
 
 def _quote_anchor(anchor: str) -> str:

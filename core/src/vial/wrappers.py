@@ -28,6 +28,40 @@ if t.TYPE_CHECKING:
     from werkzeug.formparser import FormDataParser
     from werkzeug.routing import Rule
 
+_T = t.TypeVar("_T")
+
+
+class _FromEnviron(t.Generic[_T]):
+    """A request attribute read from the WSGI environ when first used.
+
+    werkzeug's constructor works out the server address, paths, query
+    string and headers of every request up front; most views read few of
+    them. The value is stored in the instance, so later reads (and
+    assignments) are plain attribute access.
+    """
+
+    def __init__(self, read: t.Callable[[WSGIEnvironment], _T]) -> None:
+        self._read = read
+        self._name = read.__name__
+        self.__doc__ = read.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @t.overload
+    def __get__(self, obj: None, owner: type | None = None) -> _FromEnviron[_T]: ...
+
+    @t.overload
+    def __get__(self, obj: RequestBase, owner: type | None = None) -> _T: ...
+
+    def __get__(
+        self, obj: RequestBase | None, owner: type | None = None
+    ) -> _FromEnviron[_T] | _T:
+        if obj is None:
+            return self
+        value = obj.__dict__[self._name] = self._read(obj.environ)
+        return value
+
 
 class Request(RequestBase):
     """The request object, with what routing found out about the request.
@@ -52,6 +86,55 @@ class Request(RequestBase):
     _max_content_length: int | None = None
     _max_form_memory_size: int | None = None
     _max_form_parts: int | None = None
+
+    def __init__(
+        self,
+        environ: WSGIEnvironment,
+        populate_request: bool = True,
+        shallow: bool = False,
+    ) -> None:
+        # The same attributes as werkzeug's constructor sets; the ones that
+        # take work to compute are read from the environ on first use.
+        self.environ = environ
+        self.shallow = shallow
+        self.method = environ.get("REQUEST_METHOD", "GET").upper()
+        self.scheme = environ.get("wsgi.url_scheme", "http")
+        self.remote_addr = environ.get("REMOTE_ADDR")
+        if populate_request and not shallow:
+            environ["werkzeug.request"] = self
+
+    @_FromEnviron
+    def server(environ: WSGIEnvironment) -> tuple[str, int | None] | None:
+        """The server's ``(host, port)``, ``(path, None)`` for a unix socket,
+        or ``None`` when the environ does not say."""
+        name = environ.get("SERVER_NAME")
+        if name is None:
+            return None
+        try:
+            return name, int(environ["SERVER_PORT"])
+        except (KeyError, TypeError, ValueError):
+            return name, None
+
+    @_FromEnviron
+    def root_path(environ: WSGIEnvironment) -> str:
+        """The prefix the app is mounted under, without a trailing slash."""
+        return _wsgi_decode(environ.get("SCRIPT_NAME") or "").rstrip("/")
+
+    @_FromEnviron
+    def path(environ: WSGIEnvironment) -> str:
+        """The path after :attr:`root_path`, always starting with ``/``."""
+        return "/" + _wsgi_decode(environ.get("PATH_INFO") or "").lstrip("/")
+
+    @_FromEnviron
+    def query_string(environ: WSGIEnvironment) -> bytes:
+        """The raw query string, after the ``?``."""
+        query: str = environ.get("QUERY_STRING", "")
+        return query.encode("latin1")
+
+    @_FromEnviron
+    def headers(environ: WSGIEnvironment) -> Headers:
+        """The request headers, read from the environ."""
+        return EnvironHeaders(environ)
 
     @property
     def max_content_length(self) -> int | None:
@@ -257,7 +340,10 @@ class Response(ResponseBase):
                 body: bytes = response.encode() if body_type is str else response  # type: ignore[union-attr,assignment]
                 new_headers = Headers()
                 new_headers._list = [
-                    ("Content-Type", _content_type(mimetype)),
+                    (
+                        "Content-Type",
+                        _content_types.get(mimetype) or _content_type(mimetype),
+                    ),
                     ("Content-Length", str(len(body))),
                 ]
                 self.headers = new_headers
@@ -325,6 +411,11 @@ class Response(ResponseBase):
         if self.status_code == 204:
             headers.remove("Content-Type")
         return headers
+
+
+def _wsgi_decode(value: str) -> str:
+    """Decode a WSGI string (UTF-8 bytes carried as latin-1) like werkzeug."""
+    return value.encode("latin1").decode(errors="replace")
 
 
 _content_types: dict[str, str] = {}
