@@ -361,6 +361,7 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
                 + ", ".join(ceilings)
                 + "; no framework can gain more than that end to end here.",
             ]
+        lines += _paired_rounds(results["e2e"], list(summary["e2e"]))
         lines += _worker_cpu_table(summary, frameworks)
         lines.append("")
     lines += [
@@ -753,6 +754,38 @@ def _ceiling_sentence(
     return f"{text} {_cpu_sentence(scenario, summary)}".rstrip()
 
 
+def _paired_rounds(records: list[dict[str, Any]], scenarios: list[str]) -> list[str]:
+    """vial/Flask requests/s within each end-to-end round, where the two ran
+    back to back, as a check on the ratio of the medians."""
+    parts = []
+    for scenario in scenarios:
+        by_round: dict[int, dict[str, float]] = {}
+        for record in records:
+            if record["scenario"] == scenario and record["status"] == "ok":
+                by_round.setdefault(record.get("round", 0), {})[record["framework"]] = (
+                    record["requests_per_second"]
+                )
+        ratios = [
+            rates["vial"] / rates["flask"]
+            for _, rates in sorted(by_round.items())
+            if "vial" in rates and "flask" in rates
+        ]
+        if len(ratios) > 1:
+            each = ", ".join(f"{ratio:.2f}x" for ratio in ratios)
+            parts.append(
+                f"{SCENARIOS_BY_NAME[scenario].label} {each}"
+                f" (median {statistics.median(ratios):.2f}x)"
+            )
+    if not parts:
+        return []
+    return [
+        "",
+        "vial/Flask round by round (in each round the frameworks run back to"
+        " back, so a pair shares the machine's conditions most closely; the"
+        " table's ratio is that of the medians): " + "; ".join(parts) + ".",
+    ]
+
+
 def _cpu_sentence(scenario: str, summary: dict[str, Any]) -> str:
     cells = (summary.get("e2e_cpu") or {}).get(scenario, {})
     flask, vial, raw = (_get(cells, fw) for fw in ("flask", "vial", "raw"))
@@ -780,12 +813,23 @@ def _cpu_sentence(scenario: str, summary: dict[str, Any]) -> str:
         inprocess = _get(summary["inprocess"].get(scenario, {}), "vial")
         text += (
             f" vial takes {vial.value:.0f} µs (Flask {flask.value / vial.value:.2f}x"
-            f" as much); its app costs {vial.value - raw.value:.0f} µs per"
-            " request more than raw WSGI's in the worker"
+            " as much)"
         )
-        if inprocess.status == "ok":
-            text += f" (against {inprocess.value:.1f} µs in the in-process loop)"
-        text += "."
+        extra = vial.value - raw.value
+        if extra >= 0:
+            text += (
+                f"; its app costs {extra:.0f} µs per request more than raw"
+                " WSGI's in the worker"
+            )
+            if inprocess.status == "ok":
+                text += f" (against {inprocess.value:.1f} µs in the in-process loop)"
+            text += "."
+        else:
+            text += (
+                f", {-extra:.0f} µs less than raw WSGI's worker, whose app does"
+                " nothing: in these rounds the machine's noise was larger than"
+                " the app's cost."
+            )
     busy = [c.extra for c in (vial, flask, raw) if not math.isnan(c.extra)]
     if busy:
         text += (

@@ -192,6 +192,28 @@ def _with_worker_cpu(results: dict[str, Any]) -> dict[str, Any]:
     return results
 
 
+def test_end_to_end_ratios_are_also_given_round_by_round() -> None:
+    results = _full(_results([10.0], [40.0]))
+    rounds = {1: (3000.0, 2000.0), 2: (2600.0, 2000.0), 3: (1500.0, 500.0)}
+    results["e2e"] = [
+        {
+            "framework": fw,
+            "scenario": "hello",
+            "status": "ok",
+            "requests_per_second": rates[index],
+            "p99_ms": 4.0,
+            "round": round_no,
+        }
+        for round_no, rates in rounds.items()
+        for index, fw in enumerate(("vial", "flask"))
+    ]
+    page = report.markdown(results, report.summarize(results))
+    assert "hello world 1.50x, 1.30x, 3.00x (median 1.50x)." in page
+    # One round gives nothing to compare with.
+    single = _full(_results([10.0], [40.0]))
+    assert "round by round" not in report.markdown(single, report.summarize(single))
+
+
 def test_worker_cpu_per_request_is_tabled_with_the_ratios() -> None:
     results = _full(_with_worker_cpu(_results([10.0], [40.0])))
     summary = report.summarize(results)
@@ -236,6 +258,16 @@ def test_the_e2e_section_sets_the_sampled_split_against_worker_cpu() -> None:
     assert "(against 10.0 µs in the in-process loop)" in page
     assert "The workers were busy 75-84% of the time" in page
     assert "- raw WSGI on hello: py-spy exited with 1: Permission denied." in page
+
+
+def test_a_vial_worker_cheaper_than_raw_wsgi_is_called_noise() -> None:
+    results = _full(_with_worker_cpu(_results([10.0], [40.0])))
+    results["e2e"][-1]["worker_cpu_us_per_request"] = 252.0
+    results["e2e_profiles"] = [_profile("flask", 0.135)]
+    page = report.markdown(results, report.summarize(results))
+    assert "vial takes 240 µs (Flask 1.46x as much), 12 µs less than raw" in page
+    assert "the machine's noise was larger than the app's cost." in page
+    assert "more than raw WSGI's in the worker" not in page
 
 
 def test_a_ceiling_below_the_target_is_called_so() -> None:
