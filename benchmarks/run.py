@@ -9,6 +9,10 @@ every measurement runs in a fresh process. Levels:
              load generator when wrk is missing): requests/s, p99 latency,
              and the worker's resident memory after warm-up
   import     `python -X importtime -c "import <package>"`
+  instructions
+             machine instructions per request of the in-process scenarios,
+             counted by valgrind's callgrind for vial, Flask and raw WSGI:
+             the same on a busy machine as on an idle one
 
 Runs are interleaved (vial, Flask, Bottle, ..., vial, Flask, ...) for several
 rounds and medians are reported with the vial/Flask ratio per scenario, in
@@ -55,6 +59,7 @@ from harness.importtime import import_ms
 from harness.importtime import warm_import
 from harness.inprocess import InProcessSettings
 from harness.inprocess import run_worker
+from harness.instructions import count_instructions
 from harness.machine import describe
 from harness.machine import pick_cpu
 from harness.venvs import ensure_venv
@@ -62,7 +67,12 @@ from harness.venvs import installed_versions
 from scenarios.spec import SCENARIOS
 from scenarios.spec import SCENARIOS_BY_NAME
 
-LEVELS = ("inprocess", "e2e", "import")
+LEVELS = ("inprocess", "e2e", "import", "instructions")
+
+#: The frameworks whose instructions are counted: the pair the targets
+#: compare, and the harness's own floor. (Each count takes two runs under
+#: valgrind, about 15 s each.)
+INSTRUCTION_FRAMEWORKS = ("vial", "flask", "raw")
 RESULTS_DIR = BENCH_DIR / "results"
 
 # (full, quick) defaults for options that --quick shortens.
@@ -129,7 +139,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--levels",
         type=_csv(list(LEVELS)),
         default=list(LEVELS),
-        help="comma-separated levels to run: inprocess,e2e,import (default: all)",
+        help="comma-separated levels to run: inprocess,e2e,import,instructions"
+        " (default: all)",
     )
     group = parser.add_argument_group("in-process")
     group.add_argument("--rounds", type=int, help="interleaved rounds (5; quick 1)")
@@ -511,6 +522,31 @@ def _run_imports(
     return records
 
 
+def _instruction_scenarios(args: argparse.Namespace) -> list[str]:
+    if "instructions" not in args.levels:
+        return []
+    # A smoke run counts one scenario; each count takes half a minute.
+    return list(args.scenarios[:1] if args.quick else args.scenarios)
+
+
+def _run_instructions(
+    args: argparse.Namespace, frameworks: list[Framework], pythons: dict[str, Path]
+) -> list[dict[str, Any]]:
+    records = []
+    counted = [fw for fw in frameworks if fw.name in INSTRUCTION_FRAMEWORKS]
+    for scenario in _instruction_scenarios(args):
+        for fw in counted:
+            record = count_instructions(pythons[fw.name], fw.name, scenario)
+            records.append(record)
+            shown = (
+                f"{record['instructions_per_request']:12,.0f} instructions"
+                if record["status"] == "ok"
+                else record["status"] + " " + record.get("error", "")
+            )
+            _say(f"[callgrind] {scenario:<12} {fw.label:<9} {shown}")
+    return records
+
+
 def _terminate(signum: int, frame: object) -> None:
     # Turn SIGTERM into an exception so the finally blocks stop gunicorn.
     raise SystemExit(128 + signum)
@@ -596,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
             "frameworks": args.frameworks,
             "scenarios": args.scenarios if "inprocess" in args.levels else [],
             "e2e_scenarios": args.e2e_scenarios if "e2e" in args.levels else [],
+            "instruction_scenarios": _instruction_scenarios(args),
             "rounds": args.rounds,
             "repeats": args.repeats,
             "target_seconds": args.target_seconds,
@@ -623,6 +660,7 @@ def main(argv: list[str] | None = None) -> int:
         "profiles": [],
         "e2e_profiles": [],
         "e2e_app_times": [],
+        "instructions": [],
     }
     pending = [{"framework": name, "status": "unavailable"} for name in unavailable]
     if "inprocess" in args.levels:
@@ -637,6 +675,8 @@ def main(argv: list[str] | None = None) -> int:
         results["e2e"] += [
             {**p, "scenario": s} for p in pending for s in args.e2e_scenarios
         ]
+    if "instructions" in args.levels:
+        results["instructions"] = _run_instructions(args, runnable, pythons)
     results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     summary = report.summarize(results)
     if not args.quick and not args.no_profile_missed and "vial" not in unavailable:

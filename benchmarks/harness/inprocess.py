@@ -22,7 +22,8 @@ class InProcessSettings:
     clock: str = "cpu"
 
 
-def _last_json_line(stdout: str) -> dict[str, Any] | None:
+def last_json_line(stdout: str) -> dict[str, Any] | None:
+    """Return the record a worker printed last, or None."""
     for line in reversed(stdout.strip().splitlines()):
         if line.startswith("{"):
             record: dict[str, Any] = json.loads(line)
@@ -82,7 +83,7 @@ def run_worker(
             "status": "error",
             "error": f"The worker did not finish within {timeout:.0f} s.",
         }
-    record = _last_json_line(done.stdout)
+    record = last_json_line(done.stdout)
     if record is None:
         return {
             "framework": framework,

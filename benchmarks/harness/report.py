@@ -317,6 +317,7 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
                 )
             )
         lines.append("")
+    lines += _instructions_section(results.get("instructions", []))
     if summary["e2e"]:
         loadgen = settings["loadgen_description"]
         lines += [
@@ -752,6 +753,64 @@ def _ceiling_sentence(
     if "raw" in shares:
         text += f" A raw WSGI callable's call is {100 * shares['raw']:.1f}%."
     return f"{text} {_cpu_sentence(scenario, summary)}".rstrip()
+
+
+def _instructions_section(records: list[dict[str, Any]]) -> list[str]:
+    """The callgrind counts: scenario rows, one column per framework counted."""
+    if not records:
+        return []
+    frameworks = list(dict.fromkeys(r["framework"] for r in records))
+    scenarios = list(dict.fromkeys(r["scenario"] for r in records))
+    by_cell = {(r["framework"], r["scenario"]): r for r in records}
+    lines = [
+        "## Instructions per request (callgrind)",
+        "",
+        "The machine instructions one in-process request executes, counted by"
+        " valgrind's callgrind: the worker makes a fixed number of requests"
+        " (the in-process loop, with nothing timed) in two runs of"
+        f" {_request_counts(records)} requests, and the difference is divided by"
+        " the difference in requests, so start-up and imports cancel out. The"
+        " count is the same on a busy machine as on an idle one, which timings"
+        " are not; but it is not time (a cache miss costs no instruction). Raw"
+        " WSGI's figure is mostly the measuring loop's own cost.",
+        "",
+        *_header(frameworks, ["Flask / vial"] if "flask" in frameworks else []),
+    ]
+    for scenario in scenarios:
+        cells = []
+        for fw in frameworks:
+            record = by_cell.get((fw, scenario), {"status": "skipped"})
+            cells.append(
+                f"{record['instructions_per_request']:,.0f}"
+                if record["status"] == "ok"
+                else record["status"]
+            )
+        if "flask" in frameworks:
+            vial = by_cell.get(("vial", scenario), {})
+            flask = by_cell.get(("flask", scenario), {})
+            if vial.get("status") == flask.get("status") == "ok":
+                key = "instructions_per_request"
+                cells.append(f"{flask[key] / vial[key]:.2f}x")
+            else:
+                cells.append("n/a")
+        lines.append(_row([SCENARIOS_BY_NAME[scenario].label, *cells]))
+    errors = [
+        f"- {FRAMEWORKS_BY_NAME[r['framework']].label} on {r['scenario']}: {r['error']}"
+        for r in records
+        if r["status"] in ("error", "unavailable") and r.get("error")
+    ]
+    if errors:
+        lines += ["", "Not counted:", "", *errors]
+    return [*lines, ""]
+
+
+def _request_counts(records: list[dict[str, Any]]) -> str:
+    counts = next((r["request_counts"] for r in records if r["status"] == "ok"), None)
+    return (
+        "a small and a large number of"
+        if counts is None
+        else " and ".join(map(str, counts))
+    )
 
 
 def _paired_rounds(records: list[dict[str, Any]], scenarios: list[str]) -> list[str]:

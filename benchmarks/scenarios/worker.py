@@ -223,6 +223,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     record["app_class"] = describe_app(app)
     caller = Caller(app, build_environ(scenario), scenario.cookie_round_trip)
     validate(caller, scenario)
+    if args.count is not None:
+        # A fixed number of requests and nothing timed, so that two runs
+        # under an instruction counter differ only by the requests made.
+        caller.loop(args.count)
+        revalidate(caller, scenario)
+        return {**record, "status": "ok", "requests": args.count}
     count = calibrate(caller, args.warmup_seconds, args.target_seconds)
     if args.profile:
         record.update(profile(caller.loop, count, Path(args.profile), args.label))
@@ -257,6 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu")
     parser.add_argument("--profile", help="write a cProfile .prof here instead")
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--count",
+        type=int,
+        help="make exactly this many requests, timing nothing (for an"
+        " instruction counter)",
+    )
     args = parser.parse_args(argv)
     try:
         record = run(args)

@@ -278,6 +278,47 @@ def test_a_ceiling_below_the_target_is_called_so() -> None:
     assert "no framework can be more than **1.17x** Flask here, below the 1.5x" in page
 
 
+def _counted(framework: str, scenario: str, value: float) -> dict[str, Any]:
+    return {
+        "framework": framework,
+        "scenario": scenario,
+        "status": "ok",
+        "instructions_per_request": value,
+        "instruction_totals": [1, 2],
+        "request_counts": [200, 1200],
+    }
+
+
+def test_instruction_counts_are_tabled_with_flask_over_vial() -> None:
+    results = _full(_results([10.0], [40.0]))
+    results["instructions"] = [
+        _counted("vial", "hello", 80_000.0),
+        _counted("flask", "hello", 320_000.0),
+        _counted("raw", "hello", 5_100.0),
+        _counted("vial", "session", 400_000.0),
+        {
+            "framework": "flask",
+            "scenario": "session",
+            "status": "error",
+            "error": "boom",
+        },
+        {"framework": "raw", "scenario": "session", "status": "n/a"},
+    ]
+    page = report.markdown(results, report.summarize(results))
+    assert "## Instructions per request (callgrind)" in page
+    assert "in two runs of 200 and 1200 requests" in page
+    assert "| scenario | vial | Flask | raw WSGI | Flask / vial |" in page
+    assert "| hello world | 80,000 | 320,000 | 5,100 | 4.00x |" in page
+    assert "| session read+write | 400,000 | error | n/a | n/a |" in page
+    assert "- Flask on session: boom" in page
+
+
+def test_no_instruction_counts_no_section() -> None:
+    results = _full(_results([10.0], [40.0]))
+    page = report.markdown(results, report.summarize(results))
+    assert "Instructions per request" not in page
+
+
 def test_no_profiles_no_section() -> None:
     results = _full(_results([10.0], [40.0]))
     page = report.markdown(results, report.summarize(results))

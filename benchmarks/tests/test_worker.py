@@ -111,3 +111,27 @@ def test_a_process_reports_its_fastest_loop_and_pins_itself() -> None:
 
 def test_no_cpu_means_no_pinning() -> None:
     assert pin_to_cpu(None) is None
+
+
+def test_a_counting_run_makes_exactly_the_requests_asked_and_times_nothing() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scenarios.worker",
+            "--framework",
+            "raw",
+            "--scenario",
+            "hello",
+            "--count",
+            "7",
+        ],
+        cwd=BENCH_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    record = json.loads(done.stdout.strip().splitlines()[-1])
+    assert record["status"] == "ok"
+    assert record["requests"] == 7
+    assert "us_per_request" not in record
