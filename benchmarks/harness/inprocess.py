@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,18 @@ from typing import Any
 
 from .frameworks import BENCH_DIR
 from .frameworks import child_environ
+
+#: Each worker's environment gets a variable of a random length up to this
+#: many bytes. The environment's size moves where the process's stack
+#: starts, and that alone changed one scenario's time by up to 70 % on the
+#: reference machine, the same way in every round; a new size per process
+#: turns that fixed bias into noise the median over rounds evens out.
+LAYOUT_PAD_MAX = 4096
+
+
+def layout_pad() -> str:
+    """Return a padding value of random length, for one worker process."""
+    return "x" * random.randrange(LAYOUT_PAD_MAX + 1)
 
 
 @dataclass(frozen=True)
@@ -67,11 +80,12 @@ def run_worker(
     if cpu is not None:
         command += ["--cpu", str(cpu)]
     timeout = 120 + settings.repeats * settings.target_seconds * 20
+    pad = layout_pad()
     try:
         done = subprocess.run(
             command,
             cwd=BENCH_DIR,
-            env=child_environ(),
+            env=child_environ(BENCH_LAYOUT_PAD=pad),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -92,4 +106,5 @@ def run_worker(
             "error": f"The worker exited with {done.returncode} and no result.",
             "stderr": done.stderr[-4000:],
         }
+    record["layout_pad"] = len(pad)
     return record

@@ -513,10 +513,20 @@ def _pinning(results: dict[str, Any]) -> str:
         "last": "the highest-numbered CPU",
     }.get(mode, f"CPU {mode}")
     counts = ", ".join(f"CPU {cpu}: {n}" for cpu, n in sorted(used.items()))
-    return (
+    text = (
         "Each in-process worker pinned itself to one CPU with"
         f" `os.sched_setaffinity`: {how} (processes per CPU: {counts})." + topology
     )
+    pads = [r["layout_pad"] for r in results["inprocess"] if "layout_pad" in r]
+    if pads:
+        text += (
+            " Each worker also got an environment variable of random length"
+            f" ({min(pads):,} to {max(pads):,} bytes in this run): the"
+            " environment's size moves where the stack starts, which alone can"
+            " change a scenario's time by tens of percent, so each round sees"
+            " another memory layout and the median evens that out."
+        )
+    return text
 
 
 def _spread_table(summary: dict[str, Any], frameworks: list[str]) -> list[str]:

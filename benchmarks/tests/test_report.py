@@ -170,6 +170,19 @@ def test_spread_across_rounds_is_in_the_json_and_the_page() -> None:
     assert "no SMT siblings visible" in page
 
 
+def test_the_random_layout_padding_is_reported_with_its_range() -> None:
+    results = _full(_results([10.0, 12.0], [40.0, 41.0]))
+    for record, pad, cpu in zip(
+        results["inprocess"], [17, 4000, 1200, 90], [1, 1, 1, 1], strict=False
+    ):
+        record.update(layout_pad=pad, cpu=cpu)
+    page = report.markdown(results, report.summarize(results))
+    assert "an environment variable of random length (17 to 4,000 bytes" in page
+    unpadded = _full(_results([10.0], [40.0]))
+    page = report.markdown(unpadded, report.summarize(unpadded))
+    assert "random length" not in page
+
+
 def test_unpinned_runs_say_so() -> None:
     results = _full(_results([10.0], [40.0]))
     page = report.markdown(results, report.summarize(results))

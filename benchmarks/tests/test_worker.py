@@ -6,10 +6,17 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from harness import inprocess
 from harness.frameworks import BENCH_DIR
+from harness.frameworks import child_environ
+from harness.inprocess import InProcessSettings
+from harness.inprocess import layout_pad
+from harness.inprocess import LAYOUT_PAD_MAX
+from harness.inprocess import run_worker
 from harness.machine import allowed_cpus
 from scenarios import raw_app
 from scenarios.loader import load
@@ -135,3 +142,23 @@ def test_a_counting_run_makes_exactly_the_requests_asked_and_times_nothing() -> 
     assert record["status"] == "ok"
     assert record["requests"] == 7
     assert "us_per_request" not in record
+
+
+def test_each_worker_gets_a_layout_pad_of_random_length(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lengths = {len(layout_pad()) for _ in range(50)}
+    assert len(lengths) > 1
+    assert all(0 <= length <= LAYOUT_PAD_MAX for length in lengths)
+
+    seen: list[str] = []
+
+    def padded(**extra: str) -> dict[str, str]:
+        seen.append(extra["BENCH_LAYOUT_PAD"])
+        return child_environ(**extra)
+
+    monkeypatch.setattr(inprocess, "child_environ", padded)
+    settings = InProcessSettings(0.001, 0.001, 2)
+    record = run_worker(Path(sys.executable), "raw", "hello", settings)
+    assert record["status"] == "ok", record.get("error")
+    assert record["layout_pad"] == len(seen[0])
