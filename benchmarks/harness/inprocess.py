@@ -44,6 +44,20 @@ def last_json_line(stdout: str) -> dict[str, Any] | None:
     return None
 
 
+def worker_command(python: Path, framework: str, scenario: str) -> list[str]:
+    """Return the command that runs the in-process worker on one scenario;
+    options of ``scenarios.worker`` go after it."""
+    return [
+        str(python),
+        "-m",
+        "scenarios.worker",
+        "--framework",
+        framework,
+        "--scenario",
+        scenario,
+    ]
+
+
 def run_worker(
     python: Path,
     framework: str,
@@ -59,13 +73,7 @@ def run_worker(
     With ``cpu`` the worker pins itself to that CPU before loading the app.
     """
     command = [
-        str(python),
-        "-m",
-        "scenarios.worker",
-        "--framework",
-        framework,
-        "--scenario",
-        scenario,
+        *worker_command(python, framework, scenario),
         "--target-seconds",
         str(settings.target_seconds),
         "--warmup-seconds",

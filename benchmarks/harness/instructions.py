@@ -22,6 +22,7 @@ from typing import Any
 from .frameworks import BENCH_DIR
 from .frameworks import child_environ
 from .inprocess import last_json_line
+from .inprocess import worker_command
 
 #: Requests made by the two runs whose difference is measured.
 SMALL_COUNT = 200
@@ -67,13 +68,7 @@ def count_instructions(
                     valgrind,
                     "--tool=callgrind",
                     f"--callgrind-out-file={tmp}/callgrind.{count}",
-                    str(python),
-                    "-m",
-                    "scenarios.worker",
-                    "--framework",
-                    framework,
-                    "--scenario",
-                    scenario,
+                    *worker_command(python, framework, scenario),
                     "--count",
                     str(count),
                 ],

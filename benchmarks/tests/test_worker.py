@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from typing import TYPE_CHECKING
 
 import pytest
@@ -14,9 +14,11 @@ from harness import inprocess
 from harness.frameworks import BENCH_DIR
 from harness.frameworks import child_environ
 from harness.inprocess import InProcessSettings
+from harness.inprocess import last_json_line
 from harness.inprocess import layout_pad
 from harness.inprocess import LAYOUT_PAD_MAX
 from harness.inprocess import run_worker
+from harness.inprocess import worker_command
 from harness.machine import allowed_cpus
 from scenarios import raw_app
 from scenarios.loader import load
@@ -79,32 +81,32 @@ def test_unknown_framework_is_refused() -> None:
         load("django", "hello")
 
 
-def test_a_process_reports_its_fastest_loop_and_pins_itself() -> None:
-    cpu = allowed_cpus()[-1]
+def _worker_record(*options: str) -> dict[str, Any]:
+    """Run the worker on the raw hello app in a process; return its record."""
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scenarios.worker",
-            "--framework",
-            "raw",
-            "--scenario",
-            "hello",
-            "--repeats",
-            "4",
-            "--target-seconds",
-            "0.001",
-            "--warmup-seconds",
-            "0.001",
-            "--cpu",
-            str(cpu),
-        ],
+        [*worker_command(Path(sys.executable), "raw", "hello"), *options],
         cwd=BENCH_DIR,
         capture_output=True,
         text=True,
         check=True,
     )
-    record = json.loads(done.stdout.strip().splitlines()[-1])
+    record = last_json_line(done.stdout)
+    assert record is not None
+    return record
+
+
+def test_a_process_reports_its_fastest_loop_and_pins_itself() -> None:
+    cpu = allowed_cpus()[-1]
+    record = _worker_record(
+        "--repeats",
+        "4",
+        "--target-seconds",
+        "0.001",
+        "--warmup-seconds",
+        "0.001",
+        "--cpu",
+        str(cpu),
+    )
     assert record["status"] == "ok"
     assert record["cpu"] == cpu
     assert record["estimator"] == "min"
@@ -121,24 +123,7 @@ def test_no_cpu_means_no_pinning() -> None:
 
 
 def test_a_counting_run_makes_exactly_the_requests_asked_and_times_nothing() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scenarios.worker",
-            "--framework",
-            "raw",
-            "--scenario",
-            "hello",
-            "--count",
-            "7",
-        ],
-        cwd=BENCH_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    record = json.loads(done.stdout.strip().splitlines()[-1])
+    record = _worker_record("--count", "7")
     assert record["status"] == "ok"
     assert record["requests"] == 7
     assert "us_per_request" not in record

@@ -45,9 +45,6 @@ class _FromEnviron(t.Generic[_T]):
         self._name = read.__name__
         self.__doc__ = read.__doc__
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
     @t.overload
     def __get__(self, obj: None, owner: type | None = None) -> _FromEnviron[_T]: ...
 
