@@ -81,7 +81,7 @@ _DEFAULTS: dict[str, tuple[Any, Any]] = {
     "repeats": (20, 5),
     "target_seconds": (0.05, 0.02),
     "warmup_seconds": (0.2, 0.03),
-    "e2e_rounds": (3, 1),
+    "e2e_rounds": (5, 1),
     "e2e_seconds": (10.0, 2.0),
     "e2e_warmup_seconds": (2.0, 1.0),
     "import_runs": (7, 3),
@@ -173,7 +173,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         " CPU number",
     )
     group = parser.add_argument_group("end to end")
-    group.add_argument("--e2e-rounds", type=int, help="interleaved rounds (3; quick 1)")
+    group.add_argument("--e2e-rounds", type=int, help="interleaved rounds (5; quick 1)")
     group.add_argument(
         "--e2e-seconds", type=float, help="measured load per run (10; quick 2)"
     )
