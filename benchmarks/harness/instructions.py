@@ -73,8 +73,15 @@ def count_instructions(
                     str(count),
                 ],
                 cwd=BENCH_DIR,
-                # A fixed hash seed, so both runs lay out their dicts alike.
-                env={**child_environ(), "PYTHONHASHSEED": "0"},
+                # A fixed hash seed, so both runs lay out their dicts alike,
+                # and no bytecode written: otherwise the run that compiles a
+                # module first also writes its cache and the other only reads
+                # it, and the two differ by millions of instructions.
+                env={
+                    **child_environ(),
+                    "PYTHONHASHSEED": "0",
+                    "PYTHONDONTWRITEBYTECODE": "1",
+                },
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
