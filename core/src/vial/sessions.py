@@ -299,11 +299,12 @@ def _deflate(data: bytes) -> bytes:
 
     With its defaults, zlib sets up for a 32 KiB window on every call:
     about 256 KiB of buffers, most of which a cookie of a few hundred bytes
-    never touches. Where the allocator placed them still decided the cost:
-    in some processes every session write took twice as long. A window that
-    reaches back over all of ``data``, with the default hash table, lets
-    deflate make the same choices, so it writes the same stream; only the
-    two-byte header, which records the window size, differs, and it is
+    never touches. When they sat at the top of the heap, the C allocator
+    gave them back to the system after each call and the next call faulted
+    them in again, and every session write took twice as long. A window
+    that reaches back over all of ``data``, with the default hash table,
+    lets deflate make the same choices, so it writes the same stream; only
+    the two-byte header, which records the window size, differs, and it is
     replaced with the default one.
     """
     bits = (len(data) + _DEFLATE_LOOKAHEAD - 1).bit_length()
