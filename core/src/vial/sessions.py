@@ -310,6 +310,7 @@ def _deflate(data: bytes) -> bytes:
     bits = (len(data) + _DEFLATE_LOOKAHEAD - 1).bit_length()
     if bits >= zlib.MAX_WBITS:
         return zlib.compress(data)
+    # 9 bits, 512 bytes, is the smallest window zlib accepts.
     compressor = zlib.compressobj(
         zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, max(bits, 9)
     )
