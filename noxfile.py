@@ -397,7 +397,7 @@ def build(session: nox.Session) -> None:
 @nox.session
 def demo(session: nox.Session) -> None:
     """Serve the demo app at http://127.0.0.1:5000 (Ctrl+C stops it)."""
-    roots = [PACKAGES["vial"]]
+    roots = [PACKAGES["vial-core"]]
     if "vial-batteries" in PACKAGES:
         roots.append(PACKAGES["vial-batteries"])
     session.install(*_install_args(session, roots))

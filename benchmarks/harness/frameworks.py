@@ -36,7 +36,7 @@ FRAMEWORKS: list[Framework] = [
         "vial",
         "vial",
         ("gunicorn",),
-        ("vial", *_FLASK_STACK, "gunicorn"),
+        ("vial-core", *_FLASK_STACK, "gunicorn"),
         "vial",
         local_core=True,
     ),

@@ -24,7 +24,7 @@ from vial.views import MethodView
 from vial.views import View
 from vial.wrappers import Response
 
-ASYNC_EXTRA = "pip install 'vial[async]'"
+ASYNC_EXTRA = "pip install 'vial-core[async]'"
 
 
 def _hide_asgiref(monkeypatch: pytest.MonkeyPatch) -> None:

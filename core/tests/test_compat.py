@@ -24,6 +24,7 @@ from vial import helpers
 from vial.compat import _unalias
 from vial.compat import alias_flask
 from vial.compat import EXTENSION_ALIASES
+from vial.compat import extension_aliases
 from vial.compat import FLASK_VERSION
 
 
@@ -307,10 +308,8 @@ def test_extension_alias_target_not_installed(fake_extension: None) -> None:
     with pytest.raises(ModuleNotFoundError) as info:
         importlib.import_module("flask_absent")
     message = str(info.value)
-    assert (
-        "'flask_absent' is provided by vial-absent, which is not installed" in message
-    )
-    assert "pip install vial-absent" in message
+    assert "'flask_absent' is provided by the module 'vial_absent'" in message
+    assert "cannot be imported" in message
     assert info.value.name == "flask_absent"
 
 
@@ -320,12 +319,32 @@ def test_extension_aliases_can_be_left_out(fake_extension: None) -> None:
         importlib.import_module("flask_fakeext")
 
 
-def test_extension_table() -> None:
-    assert EXTENSION_ALIASES == {
-        "flask_sqlalchemy": "vial_sqlalchemy",
-        "flask_wtf": "vial_wtf",
-        "flask_login": "vial_login",
-    }
+def test_the_core_lists_no_extension_by_hand() -> None:
+    assert EXTENSION_ALIASES == {}
+
+
+def test_extension_aliases_come_from_entry_points(
+    tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A distribution installed on sys.path that declares one alias.
+    dist_info = tmp_path / "vial_declared-1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: vial-declared\nVersion: 1.0\n"
+    )
+    (dist_info / "entry_points.txt").write_text(
+        "[vial.flask_aliases]\nflask_declared = vial_declared\n"
+    )
+    package = tmp_path / "vial_declared"
+    package.mkdir()
+    (package / "__init__.py").write_text("NAME = 'declared'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert extension_aliases()["flask_declared"] == "vial_declared"
+    monkeypatch.setitem(EXTENSION_ALIASES, "flask_declared", "vial_other")
+    assert extension_aliases()["flask_declared"] == "vial_other"
+    monkeypatch.delitem(EXTENSION_ALIASES, "flask_declared")
+    alias_flask()
+    assert run("from flask_declared import NAME")["NAME"] == "declared"
 
 
 # The command line with the switch

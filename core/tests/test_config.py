@@ -17,6 +17,7 @@ from vial.config import Config
 from vial.config import ConfigAttribute
 from vial.config import ConfigOption
 from vial.config import ConfigOptions
+from vial.config import REQUIRED
 from vial.config import UNSET
 
 TEST_KEY = "foo"
@@ -527,86 +528,30 @@ def test_read_refuses_unknown_and_unset_keys(app: Vial) -> None:
         options.read(app, "EXT_FALLBACK")
 
 
-def test_markdown_table() -> None:
-    assert _options().markdown_table() == (
-        "| Key | Default | Meaning |\n"
-        "| --- | --- | --- |\n"
-        "| `EXT_NAME` | `'ext'` | Name of the thing. |\n"
-        "| `EXT_HOSTS` | `['a', 'b']` | Hosts, tried in order. |\n"
-        "| `EXT_LIFETIME` | `timedelta(days=7)` | How long it lasts. |\n"
-        "| `EXT_FALLBACK` | not set | Overrides the object's attribute. |\n"
-    )
-
-
-def test_rst_table() -> None:
-    assert _options().rst_table() == (
-        ".. list-table::\n"
-        "   :header-rows: 1\n"
-        "   :widths: 25 20 55\n"
-        "\n"
-        "   * - Key\n"
-        "     - Default\n"
-        "     - Meaning\n"
-        "   * - ``EXT_NAME``\n"
-        "     - ``'ext'``\n"
-        "     - Name of the thing.\n"
-        "   * - ``EXT_HOSTS``\n"
-        "     - ``['a', 'b']``\n"
-        "     - Hosts, tried in order.\n"
-        "   * - ``EXT_LIFETIME``\n"
-        "     - ``timedelta(days=7)``\n"
-        "     - How long it lasts.\n"
-        "   * - ``EXT_FALLBACK``\n"
-        "     - not set\n"
-        "     - Overrides the object's attribute.\n"
-    )
-
-
-@pytest.mark.parametrize(
-    ("default", "shown"),
-    [
-        (None, "`None`"),
-        ({"PUT", "DELETE", "POST"}, "`{'DELETE', 'POST', 'PUT'}`"),
-        ({3, 1, 2}, "`{1, 2, 3}`"),
-        ({1, "a"}, "`{'a', 1}`"),
-        (set(), "`set()`"),
-        (frozenset({"b", "a"}), "`frozenset({'a', 'b'})`"),
-        (frozenset(), "`frozenset()`"),
-        (("one",), "`('one',)`"),
-        ((1, 2), "`(1, 2)`"),
-        ({"b": {2, 1}, "a": [timedelta(0)]}, "`{'b': {1, 2}, 'a': [timedelta(0)]}`"),
-        (
-            timedelta(hours=1, microseconds=5),
-            "`timedelta(seconds=3600, microseconds=5)`",
-        ),
-        ("a|b", "`'a\\|b'`"),
-        ("a`b", "`` 'a`b' ``"),
-        ("``", "``` '``' ```"),
-    ],
-)
-def test_markdown_table_shows_defaults_as_python(default: t.Any, shown: str) -> None:
-    options = ConfigOptions(ConfigOption("EXT_VALUE", default, "A value."))
-    row = options.markdown_table().splitlines()[2]
-    assert row == f"| `EXT_VALUE` | {shown} | A value. |"
-
-
-def test_markdown_table_turns_rst_markup_into_markdown() -> None:
+def test_apply_refuses_an_app_without_a_required_key(app: Vial) -> None:
     options = ConfigOptions(
-        ConfigOption(
-            "EXT_URL",
-            None,
-            "A URL such as ``sqlite://``,\nor a dict | a list.",
-            shown_default="see below",
-        )
+        ConfigOption("EXT_SERVER", REQUIRED, "Host of the server."),
+        ConfigOption("EXT_TOKEN", REQUIRED, "The API token."),
+        ConfigOption("EXT_PORT", 25, "Port of the server."),
     )
-    row = options.markdown_table().splitlines()[2]
-    assert row == (
-        "| `EXT_URL` | see below | A URL such as `sqlite://`, or a dict \\| a list. |"
-    )
-    # reST keeps the markup; a continuation line is indented under its item.
-    assert options.rst_table().splitlines()[-4:] == [
-        "   * - ``EXT_URL``",
-        "     - see below",
-        "     - A URL such as ``sqlite://``,",
-        "       or a dict | a list.",
-    ]
+    with pytest.raises(RuntimeError) as info:
+        options.apply(app)
+    message = str(info.value)
+    assert "app.config['EXT_SERVER'], app.config['EXT_TOKEN']" in message
+    assert "Set it before calling init_app." in message
+    app.config["EXT_SERVER"] = "mail.example"
+    with pytest.raises(RuntimeError, match="EXT_TOKEN"):
+        options.apply(app)
+    app.config["EXT_TOKEN"] = "secret"
+    options.apply(app)
+    assert app.config["EXT_PORT"] == 25
+    assert app.config["EXT_SERVER"] == "mail.example"
+
+
+def test_read_refuses_a_required_key_the_app_does_not_set(app: Vial) -> None:
+    options = ConfigOptions(ConfigOption("EXT_SERVER", REQUIRED, "Host."))
+    with pytest.raises(KeyError, match="'EXT_SERVER' has no default"):
+        options.read(app, "EXT_SERVER")
+    app.config["EXT_SERVER"] = "mail.example"
+    assert options.read(app, "EXT_SERVER") == "mail.example"
+    assert repr(REQUIRED) == "REQUIRED"

@@ -21,7 +21,7 @@ from werkzeug.http import parse_date
 
 from vial import session
 from vial import Vial
-from vial.sessions import _deflate
+from vial._shortcuts import deflate as _deflate
 from vial.sessions import NullSession
 from vial.sessions import SecureCookieSession
 from vial.sessions import SecureCookieSessionInterface

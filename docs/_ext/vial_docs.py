@@ -1,9 +1,9 @@
 """Sphinx directives that render vial's configuration tables from the code.
 
 ``.. vial-config-table:: vial_passwords.config.OPTIONS``
-    Renders an extension's :class:`vial.config.ConfigOptions` with its
-    ``rst_table()`` method, so the documented keys, defaults and meanings are
-    always the ones the package sets.
+    Renders an extension's :class:`vial.ext.ConfigOptions` with
+    :func:`vial_config_tables.rst_table`, so the documented keys, defaults
+    and meanings are always the ones the package sets.
 
 ``.. vial-default-config::``
     Renders the core's defaults, :attr:`vial.base.AppBase.default_config`.
@@ -23,6 +23,8 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+from vial_config_tables import rst_table
 
 if t.TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -63,7 +65,7 @@ class ConfigTable(_TableDirective):
                 location=self.get_location(),
             )
             return []
-        return self._parse(options.rst_table())
+        return self._parse(rst_table(options))
 
 
 class DefaultConfigTable(_TableDirective):
@@ -114,7 +116,7 @@ class DefaultConfigTable(_TableDirective):
                 if key in meanings
             )
         )
-        return self._parse(options.rst_table())
+        return self._parse(rst_table(options))
 
 
 def setup(app: Sphinx) -> dict[str, t.Any]:

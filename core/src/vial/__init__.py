@@ -42,4 +42,4 @@ from .templating import stream_template_string as stream_template_string
 from .wrappers import Request as Request
 from .wrappers import Response as Response
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -618,7 +618,7 @@ class AppBase(Scaffold, RoutingMixin):
         except ImportError:
             raise RuntimeError(
                 "Async views, hooks and handlers need the 'asgiref' package."
-                " Install it with: pip install 'vial[async]'"
+                " Install it with: pip install 'vial-core[async]'"
             ) from None
         return asgiref_async_to_sync(func)
 

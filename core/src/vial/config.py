@@ -3,8 +3,8 @@
 :class:`Config` is the mapping behind ``app.config`` and
 :class:`ConfigAttribute` exposes one of its keys as an attribute.
 :class:`ConfigOptions` is for extension authors: it lists an extension's keys
-with their defaults and documentation, sets the defaults on an app, and
-renders the table of keys for a README or the documentation.
+with their defaults and documentation and sets the defaults on an app; the
+docs build renders the table of keys from it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import enum
 import errno
 import json
 import os
-import re
 import types
 import typing as t
 
@@ -307,9 +306,10 @@ class Config(dict[str, t.Any]):
 
 class _Unset(enum.Enum):
     UNSET = "UNSET"
+    REQUIRED = "REQUIRED"
 
     def __repr__(self) -> str:
-        return "UNSET"
+        return self.value
 
 
 #: The default of a :class:`ConfigOption` that is documented but never put
@@ -317,6 +317,12 @@ class _Unset(enum.Enum):
 #: else, such as an attribute of the extension object. Tables show it as
 #: "not set".
 UNSET: t.Final = _Unset.UNSET
+
+#: The default of a :class:`ConfigOption` that the app must set itself:
+#: :meth:`ConfigOptions.apply` raises a clear error at ``init_app`` when it
+#: is missing, rather than the first request failing. Tables show it as
+#: "required".
+REQUIRED: t.Final = _Unset.REQUIRED
 
 
 class ConfigOption:
@@ -336,7 +342,8 @@ class ConfigOption:
     :param name: the UPPER_CASE key, with the extension's prefix.
     :param default: the value :meth:`ConfigOptions.apply` sets when the app
         has none; mutable values are copied for each app. :data:`UNSET`
-        documents the key without setting it.
+        documents the key without setting it; :data:`REQUIRED` makes it a
+        key the app must set.
     :param doc: the sentences that explain the key, in reST inline markup;
         the Markdown table turns double backquotes into single ones.
     :param shown_default: text the tables show instead of the default's
@@ -417,8 +424,8 @@ class ConfigOptions:
     """The configuration keys of an extension, in the order they are documented.
 
     An extension lists its keys once, in its ``config.py``, sets their
-    defaults in ``init_app`` and generates the configuration table of its
-    README and documentation from the same list:
+    defaults in ``init_app``, and the documentation's ``vial-config-table``
+    directive renders its table of keys from the same list:
 
     .. code-block:: python
 
@@ -484,12 +491,26 @@ class ConfigOptions:
         mutable default, so changing one app's list or dict never changes
         the default or another app. Options whose default is :data:`UNSET`
         are skipped.
+
+        :raise RuntimeError: an option whose default is :data:`REQUIRED` is
+            not set on the app; the message names every missing key.
         """
         config = app.config
+        missing = []
 
         for option in self._by_name.values():
-            if option.default is not UNSET:
+            if option.default is REQUIRED:
+                if option.name not in config:
+                    missing.append(option.name)
+            elif option.default is not UNSET:
                 config.setdefault(option.name, copy.deepcopy(option.default))
+
+        if missing:
+            keys = ", ".join(f"app.config[{name!r}]" for name in missing)
+            raise RuntimeError(
+                f"The app {app.name!r} does not set {keys}, which this"
+                " extension needs. Set it before calling init_app."
+            )
 
     def read(self, app: Vial, name: str) -> t.Any:
         """Return the app's value for ``name``, or a copy of its default.
@@ -498,7 +519,7 @@ class ConfigOptions:
         such as forms used without the extension object.
 
         :raise KeyError: ``name`` is not one of these options, or its default
-            is :data:`UNSET` and the app does not set it.
+            is :data:`UNSET` or :data:`REQUIRED` and the app does not set it.
         """
         option = self._by_name.get(name)
 
@@ -510,7 +531,7 @@ class ConfigOptions:
         if name in config:
             return config[name]
 
-        if option.default is UNSET:
+        if option.default is UNSET or option.default is REQUIRED:
             raise KeyError(
                 f"The configuration key {name!r} has no default and the app"
                 f" does not set it. Set app.config[{name!r}], or read it with"
@@ -518,107 +539,3 @@ class ConfigOptions:
             )
 
         return copy.deepcopy(option.default)
-
-    def markdown_table(self) -> str:
-        """Render the keys, defaults and meanings as a Markdown table."""
-        lines = ["| Key | Default | Meaning |", "| --- | --- | --- |"]
-
-        for option in self._by_name.values():
-            text, is_code = _shown_default(option)
-            default = _markdown_code(text) if is_code else _markdown_cell(text)
-            doc = _markdown_cell(option.doc.replace("``", "`"))
-            lines.append(f"| {_markdown_code(option.name)} | {default} | {doc} |")
-
-        return "\n".join(lines) + "\n"
-
-    def rst_table(self) -> str:
-        """Render the keys, defaults and meanings as a reST ``list-table``."""
-        lines = [
-            ".. list-table::",
-            "   :header-rows: 1",
-            "   :widths: 25 20 55",
-            "",
-            "   * - Key",
-            "     - Default",
-            "     - Meaning",
-        ]
-
-        for option in self._by_name.values():
-            text, is_code = _shown_default(option)
-            default = f"``{text}``" if is_code else text
-            # Continuation lines of a list item line up with its first line.
-            doc = "\n       ".join(option.doc.splitlines())
-            lines += [
-                f"   * - ``{option.name}``",
-                f"     - {default}",
-                f"     - {doc}",
-            ]
-
-        return "\n".join(lines) + "\n"
-
-
-def _shown_default(option: ConfigOption) -> tuple[str, bool]:
-    """Return the text a table shows for the default, and whether it is code."""
-    if option.shown_default is not None:
-        return option.shown_default, False
-
-    if option.default is UNSET:
-        return "not set", False
-
-    return _python_source(option.default), True
-
-
-def _python_source(value: t.Any) -> str:
-    """Write ``value`` as short Python source: sets sorted, no module names."""
-    if isinstance(value, (set, frozenset)):
-        try:
-            items = sorted(value)
-        except TypeError:
-            items = sorted(value, key=repr)
-
-        inner = ", ".join(_python_source(item) for item in items)
-
-        if isinstance(value, frozenset):
-            return f"frozenset({{{inner}}})" if inner else "frozenset()"
-
-        return f"{{{inner}}}" if inner else "set()"
-
-    if isinstance(value, dict):
-        pairs = (f"{_python_source(k)}: {_python_source(v)}" for k, v in value.items())
-        return f"{{{', '.join(pairs)}}}"
-
-    if isinstance(value, list):
-        return f"[{', '.join(_python_source(item) for item in value)}]"
-
-    if isinstance(value, tuple):
-        if len(value) == 1:
-            return f"({_python_source(value[0])},)"
-
-        return f"({', '.join(_python_source(item) for item in value)})"
-
-    text = repr(value)
-    # "datetime.timedelta(days=365)" reads as "timedelta(days=365)".
-    module = f"{type(value).__module__}."
-
-    if module == "datetime." and text.startswith(module):
-        return text[len(module) :]
-
-    return text
-
-
-def _markdown_cell(text: str) -> str:
-    """Fit ``text`` in one cell of a Markdown table."""
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def _markdown_code(text: str) -> str:
-    """Format ``text`` as inline code that fits in a Markdown table cell."""
-    text = text.replace("|", "\\|")
-
-    if "`" not in text:
-        return f"`{text}`"
-
-    # A code span may hold backquotes when its fence is longer than any run
-    # of them inside; the spaces keep a leading or trailing one apart.
-    fence = "`" * (max(len(run) for run in re.findall("`+", text)) + 1)
-    return f"{fence} {text} {fence}"

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import hashlib
-import hmac
 import typing as t
-import zlib
 from datetime import datetime
 from datetime import timezone
-from functools import lru_cache
 
 from itsdangerous import BadData
-from itsdangerous import Signer
-from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
-from itsdangerous.encoding import base64_encode
-from itsdangerous.encoding import want_bytes
-from itsdangerous.url_safe import URLSafeSerializerMixin
 from werkzeug.datastructures import CallbackDict
 
+from .ext.signing import get_serializer
 from .json.tag import TaggedJSONSerializer
 
 if t.TYPE_CHECKING:
@@ -267,85 +260,6 @@ class SessionInterface:
 session_json_serializer = TaggedJSONSerializer()
 
 
-@lru_cache(maxsize=64)
-def _hmac_derived_key(secret_key: bytes, salt: bytes, digest_method: t.Any) -> bytes:
-    return hmac.new(secret_key, salt, digestmod=digest_method).digest()
-
-
-class _SessionSigner(TimestampSigner):
-    """A signer that remembers the keys it derives.
-
-    With ``"hmac"`` derivation, every cookie read and write would otherwise
-    compute one more HMAC just to get a key that never changes.
-    """
-
-    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
-        if self.key_derivation != "hmac":
-            return super().derive_key(secret_key)
-        key = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
-        return _hmac_derived_key(key, self.salt, self.digest_method)
-
-
-# deflate keeps this much look-ahead: it matches only within its window size
-# minus this.
-_DEFLATE_LOOKAHEAD = 262
-
-# What zlib.compress writes before the compressed data with its defaults.
-_ZLIB_HEADER = zlib.compress(b"")[:2]
-
-
-def _deflate(data: bytes) -> bytes:
-    """Return ``zlib.compress(data)``, byte for byte, with smaller buffers.
-
-    With its defaults, zlib sets up for a 32 KiB window on every call:
-    about 256 KiB of buffers, most of which a cookie of a few hundred bytes
-    never touches. When they sat at the top of the heap, the C allocator
-    gave them back to the system after each call and the next call faulted
-    them in again, and every session write took twice as long. A window
-    that reaches back over all of ``data``, with the default hash table,
-    lets deflate make the same choices, so it writes the same stream; only
-    the two-byte header, which records the window size, differs, and it is
-    replaced with the default one.
-    """
-    bits = (len(data) + _DEFLATE_LOOKAHEAD - 1).bit_length()
-    if bits >= zlib.MAX_WBITS:
-        return zlib.compress(data)
-    # 9 bits, 512 bytes, is the smallest window zlib accepts.
-    compressor = zlib.compressobj(
-        zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, max(bits, 9)
-    )
-    stream = compressor.compress(data) + compressor.flush()
-    return _ZLIB_HEADER + stream[2:]
-
-
-class _SessionSerializer(URLSafeTimedSerializer):
-    """A serializer that reuses its signer and compresses cheaply.
-
-    itsdangerous makes a new signer for every value signed or checked, which
-    costs more than the signature itself; the signer keeps no state between
-    uses, so one serves every cookie. The payload is the one itsdangerous
-    writes, made with :func:`_deflate`.
-    """
-
-    def dump_payload(self, obj: t.Any) -> bytes:
-        # The URL-safe format: the serialized bytes, or their zlib
-        # compression behind a "." when that is at least two bytes shorter,
-        # in URL-safe base64 without padding.
-        data = super(URLSafeSerializerMixin, self).dump_payload(obj)
-        compressed = _deflate(data)
-        if len(compressed) < len(data) - 1:
-            return b"." + base64_encode(compressed)
-        return base64_encode(data)
-
-    def make_signer(self, salt: str | bytes | None = None) -> Signer:
-        if salt is not None:
-            return super().make_signer(salt)
-        signer: Signer | None = self.__dict__.get("_default_signer")
-        if signer is None:
-            signer = self._default_signer = super().make_signer()
-        return signer
-
-
 def _add_vary_cookie(response: Response) -> None:
     # The same header response.vary.add() gives, without parsing and
     # re-serializing it in the common cases.
@@ -388,43 +302,17 @@ class SecureCookieSessionInterface(SessionInterface):
         key in ``SECRET_KEY_FALLBACKS``, so keys can be rotated without
         logging everyone out. Returns ``None`` without a secret key.
         """
-        secret_key = app.secret_key
-
-        if not secret_key:
+        if not app.secret_key:
             return None
 
-        fallbacks = app.config.get("SECRET_KEY_FALLBACKS")
-        # Building the serializer costs about as much as a fifth of opening
-        # a session, so the last one is reused while nothing it depends on
-        # changed. One interface instance may serve several apps; the key
-        # check keeps them apart.
-        cache_key = (
-            secret_key,
-            tuple(fallbacks) if fallbacks else (),
+        return get_serializer(
             self.salt,
-            self.key_derivation,
-            self.digest_method,
-            self.serializer,
-        )
-        cached = self.__dict__.get("_signer_cache")
-
-        if cached is not None and cached[0] == cache_key:
-            return cached[1]  # type: ignore[no-any-return]
-
-        # itsdangerous signs with the last key and verifies with all of them.
-        keys: list[t.Any] = [*cache_key[1], secret_key]
-        signer = _SessionSerializer(
-            keys,
-            salt=self.salt,
+            app=app,
+            digest_method=self.digest_method,
+            key_derivation=self.key_derivation,
             serializer=self.serializer,
-            signer=_SessionSigner,
-            signer_kwargs={
-                "key_derivation": self.key_derivation,
-                "digest_method": self.digest_method,
-            },
+            purpose="sessions",
         )
-        self._signer_cache = (cache_key, signer)
-        return signer
 
     def open_session(self, app: Vial, request: Request) -> SecureCookieSession | None:
         """Load the session from the request's cookie.

@@ -47,16 +47,3 @@ def test_defaults_are_not_shared_between_apps() -> None:
 def test_every_option_is_documented() -> None:
     for option in OPTIONS:
         assert option.doc.endswith("."), option.name
-
-
-def test_readme_table_matches_the_code() -> None:
-    assert OPTIONS.markdown_table() in README.read_text(encoding="utf-8"), (
-        "README.md's configuration table is out of date; paste the output of"
-        " vial_login.config.OPTIONS.markdown_table() into it."
-    )
-
-
-def test_readme_table_shows_durations_and_unset_keys() -> None:
-    table = OPTIONS.markdown_table()
-    assert "| `REMEMBER_COOKIE_DURATION` | `timedelta(days=365)` |" in table
-    assert "| `SESSION_PROTECTION` | not set |" in table

@@ -43,15 +43,3 @@ def test_defaults_are_not_shared_between_apps() -> None:
     assert second.config["PASSWORD_SCHEMES"] == ["argon2", "bcrypt", "pbkdf2_sha512"]
     assert DEFAULT_HASH_OPTIONS["argon2"]["memory_cost"] == 19456
     assert second.config["PASSWORD_HASH_OPTIONS"]["argon2"]["memory_cost"] == 19456
-
-
-def test_readme_table_matches_the_code() -> None:
-    assert OPTIONS.markdown_table() in README.read_text(encoding="utf-8"), (
-        "README.md's configuration table is out of date; paste the output of"
-        " vial_passwords.config.OPTIONS.markdown_table() into it."
-    )
-
-
-def test_readme_table_shows_the_hash_options_in_words() -> None:
-    table = OPTIONS.markdown_table()
-    assert "| `PASSWORD_HASH_OPTIONS` | safe costs, see below |" in table

@@ -4,8 +4,6 @@ import pathlib
 import re
 import typing as t
 
-import pytest
-
 from vial import Vial
 from vial_sqlalchemy import SQLAlchemy
 from vial_sqlalchemy.config import OPTIONS
@@ -59,24 +57,3 @@ def test_every_key_the_code_reads_is_an_option() -> None:
     for path in SOURCE.glob("*.py"):
         used.update(re.findall(r"SQLALCHEMY_[A-Z_]+[A-Z]", path.read_text("utf-8")))
     assert used == {option.name for option in OPTIONS}
-
-
-@pytest.mark.parametrize(
-    ("path", "render"),
-    [(PACKAGE / "README.md", "markdown_table"), (DOCS_PAGE, "rst_table")],
-)
-def test_documented_tables_match_the_code(path: pathlib.Path, render: str) -> None:
-    text = path.read_text("utf-8")
-    table = getattr(OPTIONS, render)()
-    # The docs may also render the table at build time with this directive.
-    assert table in text or DIRECTIVE in text, (
-        f"The configuration table in {path} is out of date; paste the output of"
-        f" vial_sqlalchemy.config.OPTIONS.{render}() there."
-    )
-
-
-def test_markdown_table_shape() -> None:
-    lines = OPTIONS.markdown_table().splitlines()
-    assert lines[0] == "| Key | Default | Meaning |"
-    assert len(lines) == 2 + len(OPTIONS)
-    assert "``" not in OPTIONS.markdown_table()

@@ -52,31 +52,3 @@ def test_csrfprotect_applies_the_same_defaults(app: Vial) -> None:
     CSRFProtect(app)
     for option in OPTIONS:
         assert app.config[option.name] == option.default
-
-
-def test_readme_table_matches_the_code() -> None:
-    text = README.read_text(encoding="utf-8")
-    start = text.index("<!-- config table start -->\n") + len(
-        "<!-- config table start -->\n"
-    )
-    end = text.index("<!-- config table end -->")
-    assert text[start:end].strip() == OPTIONS.markdown_table().strip(), (
-        "README.md's configuration table is out of date; paste the output of"
-        " vial_wtf.config.OPTIONS.markdown_table() between its markers."
-    )
-
-
-def test_markdown_table_renders_sets_sorted() -> None:
-    table = OPTIONS.markdown_table()
-    assert "| `{'DELETE', 'PATCH', 'POST', 'PUT'}` |" in table
-    assert table.count("\n") == len(OPTIONS) + 2
-
-
-def test_docs_page_table_matches_the_code() -> None:
-    text = DOCS_PAGE.read_text(encoding="utf-8")
-    # The docs may also render the table at build time with this directive.
-    directive = ".. vial-config-table:: vial_wtf.config.OPTIONS\n"
-    assert OPTIONS.rst_table() in text or directive in text, (
-        f"The configuration table in {DOCS_PAGE.name} is out of date; paste the"
-        " output of vial_wtf.config.OPTIONS.rst_table() there."
-    )

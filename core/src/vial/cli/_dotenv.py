@@ -48,7 +48,7 @@ def load_dotenv(
 
     Does nothing, apart from a hint when such files exist, if
     `python-dotenv <https://pypi.org/project/python-dotenv/>`_ is not
-    installed (``pip install vial[dotenv]``).
+    installed (``pip install 'vial-core[dotenv]'``).
 
     :param path: An extra file to load, with the highest precedence of the
         files. Ignored if it does not exist.
@@ -68,7 +68,7 @@ def load_dotenv(
             click.secho(
                 f" * Found {listed}, but python-dotenv is not installed, so"
                 " these variables were not loaded. Install it with"
-                " 'pip install python-dotenv' (or 'pip install vial[dotenv]').",
+                " 'pip install python-dotenv' (or \"pip install 'vial-core[dotenv]'\").",
                 fg="yellow",
                 err=True,
             )
@@ -90,7 +90,7 @@ def load_dotenv(
 def _require_dotenv_for(path: str) -> t.NoReturn:
     raise click.BadParameter(
         f"python-dotenv must be installed to load {path!r}. Install it with"
-        " 'pip install python-dotenv' (or 'pip install vial[dotenv]').",
+        " 'pip install python-dotenv' (or \"pip install 'vial-core[dotenv]'\").",
         param_hint="'--env-file'",
     )
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from ._aliases import _unalias as _unalias
 from ._aliases import alias_flask as alias_flask
 from ._aliases import EXTENSION_ALIASES as EXTENSION_ALIASES
+from ._aliases import extension_aliases as extension_aliases
 from ._aliases import is_aliased as is_aliased
 from ._flask import Flask as Flask
 from ._flask import FLASK_VERSION as FLASK_VERSION

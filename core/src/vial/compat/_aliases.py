@@ -1,7 +1,8 @@
 """Import aliasing: ``import flask`` gives vial.
 
 An import hook (a finder placed first on :data:`sys.meta_path`) answers for
-``flask``, ``flask.*`` and the extension names in :data:`EXTENSION_ALIASES`.
+``flask``, ``flask.*`` and the Flask extension names that installed vial
+extensions declare (see :func:`extension_aliases`).
 
 Most Flask modules are the vial module itself under a second name
 (``sys.modules["flask.globals"] is vial.globals``), so state, proxies and
@@ -33,15 +34,27 @@ if t.TYPE_CHECKING:
     from collections.abc import Iterable
     from collections.abc import Sequence
 
-#: Flask extensions and the vial extension each name stands for, imported
-#: when the Flask name is first imported: ``flask_login`` is
-#: ``vial_login``. The values are import names; the distribution is the same
-#: name with a dash (``vial-login``).
-EXTENSION_ALIASES: dict[str, str] = {
-    "flask_sqlalchemy": "vial_sqlalchemy",
-    "flask_wtf": "vial_wtf",
-    "flask_login": "vial_login",
-}
+#: Aliases added by hand, on top of those installed extensions declare:
+#: a Flask extension's import name and the module that stands for it. Empty
+#: unless an app or a test adds to it before :func:`alias_flask`.
+EXTENSION_ALIASES: dict[str, str] = {}
+
+
+def extension_aliases() -> dict[str, str]:
+    """Return the Flask extension names the installed vial extensions stand for.
+
+    Each extension declares its own in the ``vial.flask_aliases`` entry-point
+    group of its ``pyproject.toml`` (``flask_login = "vial_login"``); the
+    core lists none. :data:`EXTENSION_ALIASES` is added last, so it wins.
+    """
+    from importlib.metadata import entry_points
+
+    from vial.ext import FLASK_ALIASES_GROUP
+
+    found = {ep.name: ep.value for ep in entry_points(group=FLASK_ALIASES_GROUP)}
+    found.update(EXTENSION_ALIASES)
+    return found
+
 
 _FLASK = "vial.compat._flask"
 
@@ -254,12 +267,11 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
             if spec is None:
                 top = fullname.partition(".")[0]
                 if top in self.extensions and name == self.extensions[top]:
-                    dist = name.replace("_", "-")
                     raise ModuleNotFoundError(
                         f"No module named {fullname!r}: with vial's Flask"
                         f" compatibility switch on, {fullname!r} is provided by"
-                        f" {dist}, which is not installed. Install it with"
-                        f" 'pip install {dist}'.",
+                        f" the module {name!r}, which cannot be imported."
+                        " Reinstall the vial extension that declares it.",
                         name=fullname,
                     )
                 # No vial counterpart: the import fails as for any missing
@@ -291,16 +303,16 @@ def alias_flask(extensions: bool = True) -> None:
     modules, with Flask's names added (``Flask``, ``FlaskClient``,
     ``FlaskCliRunner``, ``FlaskGroup``, ``flask.__version__``); ``FLASK_APP``,
     ``FLASK_DEBUG``, ``FLASK_RUN_*``, ``FLASK_SKIP_DOTENV`` and ``.flaskenv``
-    are honoured next to their ``VIAL`` forms, which win; and
-    ``flask_sqlalchemy``, ``flask_wtf`` and ``flask_login`` give the vial
-    extensions, when installed.
+    are honoured next to their ``VIAL`` forms, which win; and the Flask
+    extension names that installed vial extensions declare
+    (``flask_sqlalchemy``, ``flask_login``, ...) give those extensions.
 
     Call it before anything imports Flask code, for example first thing in
     the entry point, or run ``python -m vial.compat`` instead of ``flask``.
     Calling it again does nothing.
 
-    :param extensions: Also alias the Flask extension names in
-        :data:`EXTENSION_ALIASES`. Turn off to use real pure-Python Flask
+    :param extensions: Also alias the Flask extension names of
+        :func:`extension_aliases`. Turn off to use real pure-Python Flask
         extensions instead.
     :raises RuntimeError: if the real Flask is already imported.
     """
@@ -318,7 +330,7 @@ def alias_flask(extensions: bool = True) -> None:
             )
         if _finder is not None:
             return
-        _finder = _AliasFinder(dict(EXTENSION_ALIASES) if extensions else {})
+        _finder = _AliasFinder(extension_aliases() if extensions else {})
         sys.meta_path.insert(0, _finder)
         if "FLASK" not in helpers.ENV_PREFIXES:
             helpers.ENV_PREFIXES.append("FLASK")
