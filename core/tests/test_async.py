@@ -345,7 +345,7 @@ def test_missing_asgiref_names_the_extra(
         app.ensure_sync(view)
     assert ASYNC_EXTRA in str(exc_info.value)
     assert "asgiref" in str(exc_info.value)
-    with pytest.raises(RuntimeError, match="vial\\[async\\]"):
+    with pytest.raises(RuntimeError, match="vial-core\\[async\\]"):
         app.async_to_sync(view)
     # Synchronous code does not need asgiref at all.
     assert app.ensure_sync(sync_view) is sync_view
@@ -363,7 +363,7 @@ def test_missing_asgiref_in_a_request(
         return "still fine"
 
     _hide_asgiref(monkeypatch)
-    with pytest.raises(RuntimeError, match="vial\\[async\\]"):
+    with pytest.raises(RuntimeError, match="vial-core\\[async\\]"):
         client.get("/async")
     assert client.get("/sync").text == "still fine"
 

@@ -906,7 +906,7 @@ def test_async_to_sync_without_asgiref(
     async def view() -> str:
         return "x"
 
-    with pytest.raises(RuntimeError, match=r"pip install 'vial\[async\]'"):
+    with pytest.raises(RuntimeError, match=r"pip install 'vial-core\[async\]'"):
         app.ensure_sync(view)
 
 

@@ -68,7 +68,8 @@ def load_dotenv(
             click.secho(
                 f" * Found {listed}, but python-dotenv is not installed, so"
                 " these variables were not loaded. Install it with"
-                " 'pip install python-dotenv' (or \"pip install 'vial-core[dotenv]'\").",
+                " 'pip install python-dotenv' (or"
+                " \"pip install 'vial-core[dotenv]'\").",
                 fg="yellow",
                 err=True,
             )
@@ -90,7 +91,8 @@ def load_dotenv(
 def _require_dotenv_for(path: str) -> t.NoReturn:
     raise click.BadParameter(
         f"python-dotenv must be installed to load {path!r}. Install it with"
-        " 'pip install python-dotenv' (or \"pip install 'vial-core[dotenv]'\").",
+        " 'pip install python-dotenv' (or"
+        " \"pip install 'vial-core[dotenv]'\").",
         param_hint="'--env-file'",
     )
 

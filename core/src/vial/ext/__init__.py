@@ -13,7 +13,8 @@ only. They cover what every extension needs and must not write again:
   :func:`current_app_context`, ...),
 - safe redirect targets (:func:`is_safe_redirect_url`),
 - what authentication extensions tell each other without importing each
-  other (:data:`identity_changed`, :func:`add_credentials_check`).
+  other (:data:`identity_changed`, :func:`set_request_user`,
+  :func:`add_credentials_check`).
 
 Flask aliases (``import flask_login`` giving ``vial_login`` under
 :func:`vial.compat.alias_flask`) are declared by each extension as entry
@@ -35,8 +36,11 @@ from vial.globals import request as request
 from vial.globals import session as session
 
 from .auth import add_credentials_check as add_credentials_check
+from .auth import get_request_user as get_request_user
 from .auth import has_api_credentials as has_api_credentials
 from .auth import identity_changed as identity_changed
+from .auth import request_user_loaded as request_user_loaded
+from .auth import set_request_user as set_request_user
 from .context import current_app_context as current_app_context
 from .context import current_request_context as current_request_context
 from .context import find_app as find_app

@@ -1,13 +1,16 @@
 """What authentication extensions tell the others, without importing them.
 
-Two facts cross extension boundaries. When a session login or logout
+Three facts cross extension boundaries. When a session login or logout
 changes who the user is, every extension that keeps something bound to the
 session (a CSRF secret, a cart) must renew it: :data:`identity_changed`
-says so. When a request carries credentials that are not cookies (an API
-token, HTTP basic auth), a browser cannot have sent it on its own, so
-cookie-bound protections such as CSRF do not apply to it:
-:func:`has_api_credentials` tells, from checks that the token extensions
-register with :func:`add_credentials_check`.
+says so. When a request is authenticated by something other than the
+session (an API token, HTTP basic auth), the user holds for that request
+only: :func:`set_request_user` records it and :data:`request_user_loaded`
+lets a session extension show it as its current user without writing the
+session. And such a request carries credentials that a browser cannot have
+sent on its own, so cookie-bound protections such as CSRF do not apply to
+it: :func:`has_api_credentials` tells, from checks that the token
+extensions register with :func:`add_credentials_check`.
 """
 
 from __future__ import annotations
@@ -35,7 +38,48 @@ _signals = Namespace()
 #: (restored from a remember-me cookie) and ``"logout"``.
 identity_changed = _signals.signal("identity-changed")
 
+#: Sent by :func:`set_request_user` when a request was authenticated by
+#: credentials other than the session. A session extension makes ``user``
+#: its current user for the rest of the request, without writing the
+#: session or any cookie.
+#:
+#: Sender: the app. Keyword argument: ``user``.
+request_user_loaded = _signals.signal("request-user-loaded")
+
 _CHECKS_KEY = "vial.ext.credentials_checks"
+_USER_KEY = "vial.ext.request_user"
+
+
+def set_request_user(user: t.Any) -> None:
+    """Make ``user`` the authenticated user of the current request only.
+
+    For extensions that authenticate a request by itself (an API token,
+    HTTP basic auth): nothing is stored in the session or in a cookie, so
+    the next request must authenticate again. Sends
+    :data:`request_user_loaded`.
+
+    :raises RuntimeError: no request context is active.
+    """
+    ctx = current_request_context()
+    if ctx is None:
+        raise RuntimeError(
+            "set_request_user() needs a request; call it while handling one,"
+            " after the request's credentials were verified."
+        )
+    ctx.request.environ[_USER_KEY] = user
+    request_user_loaded.send(ctx.app, user=user)
+
+
+def get_request_user() -> t.Any:
+    """Return the user :func:`set_request_user` recorded for this request.
+
+    ``None`` when there is none, or outside a request.
+    """
+    ctx = current_request_context()
+    if ctx is None:
+        return None
+    return ctx.request.environ.get(_USER_KEY)
+
 
 CredentialsCheck = t.Callable[["Request"], bool]
 
