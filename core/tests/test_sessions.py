@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 import json
-import random
 import typing as t
-import zlib
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
@@ -12,16 +10,12 @@ import pytest
 from _session_helpers import cookie_value
 from _session_helpers import register_session_views
 from _session_helpers import set_cookie_headers
-from hypothesis import given
-from hypothesis import settings
-from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
 from werkzeug.http import parse_date
 
 from vial import session
 from vial import Vial
-from vial._shortcuts import deflate as _deflate
 from vial.sessions import NullSession
 from vial.sessions import SecureCookieSession
 from vial.sessions import SecureCookieSessionInterface
@@ -672,38 +666,6 @@ def test_vary_cookie_joins_an_existing_vary_header(
 
     rv = app.test_client().get("/vary")
     assert rv.headers.getlist("Vary") == [expected]
-
-
-# Session payloads are compressed with smaller buffers than zlib.compress
-# uses, to the same bytes, so cookies stay identical to Flask's
-# (test_sessions_flask_interop.py checks whole cookies).
-
-# Data deflate can shorten: runs of a few repeated bytes.
-_compressible = st.lists(
-    st.tuples(st.binary(min_size=1, max_size=12), st.integers(1, 40)), max_size=60
-).map(lambda runs: b"".join(chunk * count for chunk, count in runs))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(st.binary(max_size=3000), _compressible))
-def test_deflate_writes_what_zlib_compress_writes(data: bytes) -> None:
-    assert _deflate(data) == zlib.compress(data)
-
-
-@pytest.mark.parametrize(
-    # Every size up to where the window _deflate picks has doubled three
-    # times, and around the largest, past which zlib.compress itself is used.
-    "sizes",
-    [range(2100), range(32500, 32510), [40000]],
-)
-def test_deflate_matches_zlib_at_window_edges(sizes: range | list[int]) -> None:
-    for size in sizes:
-        # Random bytes that end with 40 from their start: a match long
-        # enough to be used, as far back as deflate looks (never to position
-        # 0), which too small a window would miss.
-        body = random.Random(size).randbytes(max(size - 40, 0))
-        data = (body + body[1:41])[:size]
-        assert _deflate(data) == zlib.compress(data), size
 
 
 def test_compressible_session_round_trips_compressed(
