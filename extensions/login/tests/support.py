@@ -9,7 +9,9 @@ import typing as t
 from werkzeug.test import TestResponse
 
 from vial import Vial
+from vial_login import LoginManager
 from vial_login import UserMixin
+from vial_login.state import STATE
 
 
 class User(UserMixin):
@@ -74,3 +76,10 @@ def body(response: TestResponse) -> dict[str, t.Any]:
     data = response.get_json()
     assert isinstance(data, dict), response.get_data(as_text=True)
     return data
+
+
+def manager_of(app: Vial) -> LoginManager:
+    """Return the login manager set up on ``app``."""
+    manager = STATE.get(app).manager
+    assert isinstance(manager, LoginManager)
+    return manager

@@ -4,6 +4,7 @@ import typing as t
 from contextlib import ExitStack
 
 import pytest
+from support import manager_of
 from support import users
 
 from vial import Vial
@@ -102,7 +103,7 @@ def test_cookie_and_request_signals(
     assert [(n, s, k) for n, s, k in received if n != "accessed"] == [
         ("from_cookie", app, {"user": alice})
     ]
-    app.login_manager.request_loader(lambda request: bob)  # type: ignore[attr-defined]
+    manager_of(app).request_loader(lambda request: bob)
     received.clear()
     app.test_client().get("/protected")
     assert [(n, s, k) for n, s, k in received if n != "accessed"] == [
