@@ -138,9 +138,10 @@ OPTIONS = ConfigOptions(
         "LOGIN_ALWAYS_CLEAR_SESSION",
         False,
         "Empty the session (but for LOGIN_PRESERVED_SESSION_KEYS) at every"
-        " login and logout, as Django does. By default a login keeps the data"
-        " of an anonymous session (a cart, a half-filled form) and empties"
-        " only a session that held another user's login.",
+        " login and logout, the strictest choice. By default a login keeps the"
+        " data of an anonymous session (a cart, the page to return to), as"
+        " Flask-Login and Django do, and empties only a session that held"
+        " another user's login; a logout removes only the login.",
     ),
     ConfigOption(
         "SESSION_PROTECTION",

@@ -11,14 +11,15 @@ login restored from the remember-me cookie:
   the same user before a password change renewed the id) is emptied, but
   for ``LOGIN_PRESERVED_SESSION_KEYS`` and the permanent flag. Nothing of
   one user's session passes to the next.
-- An **anonymous** session keeps its data, as Flask-Login and Django keep
-  it, so a form rendered before the login still works after it. Only
-  vial-login's own keys are replaced: a planted ``_fresh`` or ``_remember``
+- An **anonymous** session keeps its data (a cart, the page to return to),
+  as Flask-Login and Django keep it. Only vial-login's own keys are
+  replaced: a planted ``_fresh`` or ``_remember``
   never survives. Secrets an attacker could have planted to act as the user
   are renewed by the extensions that keep them, on
   :data:`vial.ext.identity_changed` (vial-wtf renews its CSRF secret).
 - With ``LOGIN_ALWAYS_CLEAR_SESSION``, every login and logout empties the
-  session (but for the preserved keys), as Django does.
+  session (but for the preserved keys), the strictest choice. Without it, a
+  logout removes only the login, as in Flask-Login.
 
 The session is bound to the client it was made for (a digest of its
 address and user agent), which session protection checks later.

@@ -168,6 +168,10 @@ def login_user(
     :param fresh: Mark the login fresh; ``False`` for logins that did not
         just check a password.
     :raises TypeError: ``duration`` is not a ``timedelta``.
+
+    .. versionchanged:: 0.2
+        An anonymous session keeps its data; only a session that held
+        another login is emptied. Sends ``identity_changed``.
     """
     if not force and not user.is_active:
         return False
