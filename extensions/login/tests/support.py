@@ -9,6 +9,7 @@ import typing as t
 from werkzeug.test import TestResponse
 
 from vial import Vial
+from vial.testing import VialClient
 from vial_login import LoginManager
 from vial_login import UserMixin
 from vial_login.state import STATE
@@ -62,6 +63,26 @@ class UserStore:
         if user is None or not hmac.compare_digest(user.get_id(), session_id):
             return None
         return user
+
+
+def log_in(
+    client: VialClient,
+    name: str = "alice",
+    *,
+    remember: bool = False,
+    password: str | None = None,
+) -> TestResponse:
+    """Log ``name`` in through the ``app`` fixture's login form; return the answer."""
+    response = client.post(
+        "/login",
+        data={
+            "name": name,
+            "password": password or f"{name} password",
+            "remember": "yes" if remember else "no",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
 
 
 def users(app: Vial) -> UserStore:

@@ -4,6 +4,7 @@ import typing as t
 
 import pytest
 from support import body
+from support import log_in
 from support import manager_of
 from support import User
 from support import users
@@ -28,16 +29,18 @@ from vial_login.state import STATE
 from vial_login.utils import _user_context_processor
 
 
-def _login(client: VialClient, name: str = "alice", remember: bool = False) -> None:
-    response = client.post(
-        "/login",
-        data={
-            "name": name,
-            "password": f"{name} password",
-            "remember": "yes" if remember else "no",
-        },
-    )
-    assert response.status_code == 302
+def _add_views(app: Vial, user: User) -> None:
+    """Add ``/in``, logging ``user`` in with "remember me", and ``/private``."""
+
+    @app.route("/in")
+    def sign_in() -> str:
+        login_user(user, remember=True)
+        return "in"
+
+    @app.route("/private")
+    @login_required
+    def private() -> str:
+        return "private"
 
 
 def _flashes(client: VialClient, path: str = "/login") -> list[list[str]]:
@@ -80,11 +83,7 @@ def test_replacing_manager_serves_the_requests(app: Vial) -> None:
         loaded.append(user_id)
         return users(app).load(user_id)
 
-    @app.route("/in")
-    def sign_in() -> str:
-        login_user(alice, remember=True)
-        return "in"
-
+    _add_views(app, alice)
     client = app.test_client()
     response = client.get("/in")
     # One remember-me cookie, set by the one hook the app has.
@@ -119,16 +118,7 @@ def test_one_manager_serves_several_apps() -> None:
     for app in (first, second):
         app.config["SECRET_KEY"] = f"key of {app.name}"
         manager.init_app(app)
-
-        @app.route("/in")
-        def sign_in() -> str:
-            login_user(dora, remember=True)
-            return "in"
-
-        @app.route("/private")
-        @login_required
-        def private() -> str:
-            return "private"
+        _add_views(app, dora)
 
     assert manager_of(first) is manager_of(second) is manager
     assert not hasattr(manager, "app")
@@ -279,7 +269,7 @@ def test_use_session_for_next(app: Vial, client: VialClient) -> None:
 
 
 def test_needs_refresh(app: Vial, client: VialClient) -> None:
-    _login(client)
+    log_in(client)
     with client.session_transaction() as sess:
         sess["_fresh"] = False
     response = client.get("/fresh")
@@ -336,14 +326,14 @@ def test_missing_loaders_is_a_clear_error() -> None:
 def test_stale_session_id_gives_the_anonymous_user(
     app: Vial, client: VialClient
 ) -> None:
-    _login(client)
+    log_in(client)
     with client.session_transaction() as sess:
         sess["_user_id"] = "1:not-the-current-token"
     assert body(client.get("/me"))["authenticated"] is False
 
 
 def test_session_protection_basic(app: Vial, client: VialClient) -> None:
-    _login(client)
+    log_in(client)
     stolen = client.get_cookie("session")
     assert stolen is not None
     thief = app.test_client()
@@ -363,7 +353,7 @@ def test_session_protection_strong(
         manager_of(app).session_protection = "strong"
     else:
         app.config["SESSION_PROTECTION"] = "strong"
-    _login(client, remember=True)
+    log_in(client, remember=True)
     stolen = client.get_cookie("session")
     assert stolen is not None
     thief = app.test_client()
@@ -380,7 +370,7 @@ def test_session_protection_strong(
 
 def test_session_protection_disabled(app: Vial, client: VialClient) -> None:
     app.config["SESSION_PROTECTION"] = None
-    _login(client)
+    log_in(client)
     thief = app.test_client()
     thief.environ_base["HTTP_USER_AGENT"] = "ThiefBrowser/1.0"
     thief.set_cookie("session", client.get_cookie("session").value)  # type: ignore[union-attr]
@@ -410,7 +400,7 @@ def test_context_processor_exposes_current_user(app: Vial, client: VialClient) -
         )
 
     assert client.get("/template").get_data(as_text=True) == "False "
-    _login(client)
+    log_in(client)
     assert client.get("/template").get_data(as_text=True) == "True alice"
 
 
@@ -458,7 +448,7 @@ def test_request_user_wins_over_the_session_for_one_request(
     app: Vial, client: VialClient
 ) -> None:
     _token_app(app)
-    _login(client, "alice", remember=True)
+    log_in(client, "alice", remember=True)
     response = client.get("/protected", headers={"X-Token": "bob-token"})
     assert response.get_data(as_text=True) == "hello bob"
     assert response.headers.getlist("Set-Cookie") == []
@@ -547,16 +537,7 @@ def test_subclass_overrides_are_used() -> None:
     dora = User(4, "dora", "pw")
     manager = Manager(app)
     manager.user_loader(lambda user_id: dora if user_id == dora.get_id() else None)
-
-    @app.route("/in")
-    def sign_in() -> str:
-        login_user(dora, remember=True)
-        return "in"
-
-    @app.route("/private")
-    @login_required
-    def private() -> str:
-        return "private"
+    _add_views(app, dora)
 
     client = app.test_client()
     assert client.get("/private").get_data(as_text=True) == "log in, please"

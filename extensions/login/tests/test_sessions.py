@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from support import body
+from support import log_in
 from support import manager_of
 from support import users
 
@@ -32,22 +33,10 @@ def changes() -> Iterator[Changes]:
         yield log
 
 
-def _login(client: VialClient, name: str = "alice", remember: bool = False) -> None:
-    response = client.post(
-        "/login",
-        data={
-            "name": name,
-            "password": f"{name} password",
-            "remember": "yes" if remember else "no",
-        },
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-
-
 def _remembered_browser(app: Vial, name: str = "alice") -> VialClient:
     """A browser holding only the remember-me cookie of ``name``'s login."""
     login_browser = app.test_client()
-    _login(login_browser, name, remember=True)
+    log_in(login_browser, name, remember=True)
     cookie = login_browser.get_cookie("remember_token")
     assert cookie is not None
     browser = app.test_client()
@@ -84,7 +73,7 @@ def test_anonymous_session_keeps_its_data(
     )
     before = client.get_cookie("session")
     assert before is not None
-    _login(client)
+    log_in(client)
     data = _session(client)
     assert data["cart"] == ["book"]
     assert data["csrf_secret"] == "from before"
@@ -99,11 +88,11 @@ def test_anonymous_session_keeps_its_data(
 
 
 def test_session_of_another_user_is_emptied(app: Vial, client: VialClient) -> None:
-    _login(client, "alice")
+    log_in(client, "alice")
     _plant(client, cart=["alice's book"], next="/protected", _flashes=[("m", "hi")])
     with client.session_transaction() as sess:
         sess.permanent = True
-    _login(client, "bob")
+    log_in(client, "bob")
     data = _session(client)
     bob = users(app).by_name("bob")
     assert bob is not None
@@ -118,9 +107,9 @@ def test_session_of_another_user_is_emptied(app: Vial, client: VialClient) -> No
 def test_same_user_logging_in_again_keeps_the_data(
     app: Vial, client: VialClient
 ) -> None:
-    _login(client)
+    log_in(client)
     _plant(client, cart=["book"])
-    _login(client)
+    log_in(client)
     assert _session(client)["cart"] == ["book"]
 
 
@@ -128,7 +117,7 @@ def test_a_changed_id_counts_as_another_login(app: Vial, client: VialClient) -> 
     # The id changes with the password; data of the old login is not kept.
     alice = users(app).by_name("alice")
     assert alice is not None
-    _login(client)
+    log_in(client)
     _plant(client, cart=["book"])
     alice.set_password("new password")
     response = client.post("/login", data={"name": "alice", "password": "new password"})
@@ -141,7 +130,7 @@ def test_pre_login_cookie_stays_anonymous(app: Vial, client: VialClient) -> None
     _plant(client, seen=True)
     captured = client.get_cookie("session")
     assert captured is not None
-    _login(client)
+    log_in(client)
     assert client.get("/protected").status_code == 200
     # An attacker replays the session cookie taken before the login.
     attacker = app.test_client()
@@ -152,7 +141,7 @@ def test_pre_login_cookie_stays_anonymous(app: Vial, client: VialClient) -> None
 def test_always_clear_session(app: Vial, client: VialClient) -> None:
     app.config["LOGIN_ALWAYS_CLEAR_SESSION"] = True
     _plant(client, cart=["book"], _flashes=[("m", "hi")])
-    _login(client)
+    log_in(client)
     data = _session(client)
     assert "cart" not in data
     assert data["_flashes"] == [("m", "hi")]
@@ -178,7 +167,7 @@ def test_preserved_session_keys_are_configurable(app: Vial) -> None:
 def test_logout_keeps_other_data(
     app: Vial, client: VialClient, changes: Changes
 ) -> None:
-    _login(client)
+    log_in(client)
     _plant(client, cart=["book"])
     changes.clear()
     client.post("/logout")
@@ -190,7 +179,7 @@ def test_logout_keeps_other_data(
 def test_no_identity_change_without_a_login(
     app: Vial, client: VialClient, changes: Changes
 ) -> None:
-    _login(client)
+    log_in(client)
     changes.clear()
     client.get("/protected")
     client.get("/me")

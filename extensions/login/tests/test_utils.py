@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from support import body
+from support import log_in
 from support import manager_of
 from support import User
 from support import users
@@ -27,23 +28,6 @@ from vial_login.utils import _secret_key
 from vial_login.utils import make_next_param
 
 
-def _login(
-    client: VialClient,
-    name: str = "alice",
-    password: str | None = None,
-    remember: bool = False,
-) -> None:
-    response = client.post(
-        "/login",
-        data={
-            "name": name,
-            "password": password or f"{name} password",
-            "remember": "yes" if remember else "no",
-        },
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-
-
 def test_current_user_is_anonymous_before_login(app: Vial, client: VialClient) -> None:
     assert body(client.get("/me")) == {
         "id": None,
@@ -60,7 +44,7 @@ def test_current_user_is_none_outside_a_request(app: Vial, app_ctx: object) -> N
 def test_login_and_logout(app: Vial, client: VialClient) -> None:
     alice = users(app).by_name("alice")
     assert alice is not None
-    _login(client)
+    log_in(client)
     assert body(client.get("/me")) == {
         "id": alice.get_id(),
         "authenticated": True,
@@ -153,7 +137,7 @@ def test_fresh_login_required(app: Vial, client: VialClient) -> None:
     response = client.get("/fresh")
     assert response.status_code == 302
     assert response.location == "/login?next=%2Ffresh"
-    _login(client)
+    log_in(client)
     assert client.get("/fresh").get_data(as_text=True) == "fresh alice"
     with client.session_transaction() as sess:
         sess["_fresh"] = False
