@@ -9,7 +9,10 @@ import typing as t
 from werkzeug.test import TestResponse
 
 from vial import Vial
+from vial.testing import VialClient
+from vial_login import LoginManager
 from vial_login import UserMixin
+from vial_login.state import STATE
 
 
 class User(UserMixin):
@@ -62,6 +65,26 @@ class UserStore:
         return user
 
 
+def log_in(
+    client: VialClient,
+    name: str = "alice",
+    *,
+    remember: bool = False,
+    password: str | None = None,
+) -> TestResponse:
+    """Log ``name`` in through the ``app`` fixture's login form; return the answer."""
+    response = client.post(
+        "/login",
+        data={
+            "name": name,
+            "password": password or f"{name} password",
+            "remember": "yes" if remember else "no",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
 def users(app: Vial) -> UserStore:
     """Return the user store of an app made by the ``app`` fixture."""
     store = app.config["TEST_USERS"]
@@ -74,3 +97,10 @@ def body(response: TestResponse) -> dict[str, t.Any]:
     data = response.get_json()
     assert isinstance(data, dict), response.get_data(as_text=True)
     return data
+
+
+def manager_of(app: Vial) -> LoginManager:
+    """Return the login manager set up on ``app``."""
+    manager = STATE.get(app).manager
+    assert isinstance(manager, LoginManager)
+    return manager

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from vial import Vial
 from vial_login import LoginManager
 from vial_login.config import OPTIONS
-
-README = Path(__file__).parent.parent / "README.md"
 
 
 def test_defaults() -> None:
@@ -24,6 +21,7 @@ def test_defaults() -> None:
     assert app.config["USE_SESSION_FOR_NEXT"] is False
     assert app.config["LOGIN_DISABLED"] is False
     assert app.config["LOGIN_PRESERVED_SESSION_KEYS"] == ["_flashes", "next"]
+    assert app.config["LOGIN_ALWAYS_CLEAR_SESSION"] is False
     # These fall back to the manager's attributes, so they stay unset.
     assert "SESSION_PROTECTION" not in app.config
     assert "FORCE_HOST_FOR_REDIRECTS" not in app.config

@@ -10,6 +10,7 @@ import pytest
 from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
 from support import body
+from support import log_in
 from support import users
 from werkzeug.http import parse_cookie
 from werkzeug.test import TestResponse
@@ -24,16 +25,8 @@ from vial_login.remember import cookie_duration
 def _login(
     client: VialClient, name: str = "alice", remember: bool = True
 ) -> TestResponse:
-    response = client.post(
-        "/login",
-        data={
-            "name": name,
-            "password": f"{name} password",
-            "remember": "yes" if remember else "no",
-        },
-    )
-    assert response.status_code == 302
-    return response
+    """Log in, with "remember me" unless told otherwise."""
+    return log_in(client, name, remember=remember)
 
 
 def _set_cookie_header(response: TestResponse, name: str) -> str:

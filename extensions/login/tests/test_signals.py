@@ -4,6 +4,8 @@ import typing as t
 from contextlib import ExitStack
 
 import pytest
+from support import log_in
+from support import manager_of
 from support import users
 
 from vial import Vial
@@ -49,22 +51,11 @@ def _names(log: Received) -> list[str]:
     return [name for name, _, _ in log if name != "accessed"]
 
 
-def _login(client: VialClient, remember: bool = False) -> None:
-    client.post(
-        "/login",
-        data={
-            "name": "alice",
-            "password": "alice password",
-            "remember": "yes" if remember else "no",
-        },
-    )
-
-
 def test_login_logout_signals(
     app: Vial, client: VialClient, received: Received
 ) -> None:
     alice = users(app).by_name("alice")
-    _login(client)
+    log_in(client)
     assert received == [("logged_in", app, {"user": alice})]
     received.clear()
     client.post("/logout")
@@ -78,7 +69,7 @@ def test_accessed_unauthorized_and_refresh_signals(
 ) -> None:
     client.get("/protected")
     assert received == [("accessed", app, {}), ("unauthorized", app, {})]
-    _login(client)
+    log_in(client)
     with client.session_transaction() as sess:
         sess["_fresh"] = False
     received.clear()
@@ -94,7 +85,7 @@ def test_cookie_and_request_signals(
 ) -> None:
     alice = users(app).by_name("alice")
     bob = users(app).by_name("bob")
-    _login(client, remember=True)
+    log_in(client, remember=True)
     browser = app.test_client()
     browser.set_cookie("remember_token", client.get_cookie("remember_token").value)  # type: ignore[union-attr]
     received.clear()
@@ -102,7 +93,7 @@ def test_cookie_and_request_signals(
     assert [(n, s, k) for n, s, k in received if n != "accessed"] == [
         ("from_cookie", app, {"user": alice})
     ]
-    app.login_manager.request_loader(lambda request: bob)  # type: ignore[attr-defined]
+    manager_of(app).request_loader(lambda request: bob)
     received.clear()
     app.test_client().get("/protected")
     assert [(n, s, k) for n, s, k in received if n != "accessed"] == [
@@ -113,7 +104,7 @@ def test_cookie_and_request_signals(
 def test_session_protected_signal(
     app: Vial, client: VialClient, received: Received
 ) -> None:
-    _login(client)
+    log_in(client)
     thief = app.test_client()
     thief.environ_base["HTTP_USER_AGENT"] = "Other/1.0"
     thief.set_cookie("session", client.get_cookie("session").value)  # type: ignore[union-attr]

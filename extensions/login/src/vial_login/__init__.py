@@ -1,5 +1,10 @@
-"""Session authentication for vial apps, with the Flask-Login 0.6 API."""
+"""Session authentication for vial apps, with the Flask-Login 0.6 API.
 
+``__version__`` is the Flask-Login release whose API this provides, for code
+written for Flask-Login (see :mod:`vial_login.__about__`).
+"""
+
+from .__about__ import __version__ as __version__
 from .config import AUTH_HEADER_NAME as AUTH_HEADER_NAME
 from .config import COOKIE_DURATION as COOKIE_DURATION
 from .config import COOKIE_HTTPONLY as COOKIE_HTTPONLY

@@ -2,11 +2,10 @@
 
 The keys keep Flask-Login's names, so apps port unchanged. This module is the
 single place where vial-login sets its defaults: each
-:class:`~vial.config.ConfigOption` carries the key, the default and the
+:class:`~vial.ext.ConfigOption` carries the key, the default and the
 sentence that documents it; ``init_app`` applies them with
-``OPTIONS.apply(app)`` (``app.config.setdefault``) and
-``OPTIONS.markdown_table()`` renders the README table (a test keeps the two
-in sync).
+``OPTIONS.apply(app)`` (``app.config.setdefault``), and the README and docs
+tables are rendered from ``OPTIONS``.
 
 Two keys differ from Flask-Login's defaults, for safety:
 ``REMEMBER_COOKIE_SAMESITE`` is ``"Lax"`` (Flask-Login: unset) and
@@ -17,9 +16,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from vial.config import ConfigOption
-from vial.config import ConfigOptions
-from vial.config import UNSET
+from vial.ext import ConfigOption
+from vial.ext import ConfigOptions
+from vial.ext import UNSET
 
 #: The default name of the remember-me cookie.
 COOKIE_NAME = "remember_token"
@@ -57,6 +56,10 @@ ID_ATTRIBUTE = "get_id"
 
 #: Session keys vial-login writes; "strong" session protection removes them.
 SESSION_KEYS = {"_user_id", "_remember", "_remember_seconds", "_id", "_fresh", "next"}
+
+#: The session keys of vial-login that describe a login; a new login never
+#: inherits them from the session it starts in.
+LOGIN_KEYS = SESSION_KEYS - {"next"}
 
 #: Request methods that ``login_required`` lets through, so CORS preflight
 #: requests work without credentials.
@@ -125,9 +128,20 @@ OPTIONS = ConfigOptions(
     ConfigOption(
         "LOGIN_PRESERVED_SESSION_KEYS",
         ["_flashes", "next"],
-        "Session keys kept when login_user() clears the session to stop session"
-        " fixation; every other key from before the login is dropped. The"
-        " session's permanent flag is always kept.",
+        "Session keys kept when a login empties the session: a login (by"
+        " login_user() or a remember-me cookie) into a session that held"
+        " another user's login, and every login and logout with"
+        " LOGIN_ALWAYS_CLEAR_SESSION. The session's permanent flag is always"
+        " kept.",
+    ),
+    ConfigOption(
+        "LOGIN_ALWAYS_CLEAR_SESSION",
+        False,
+        "Empty the session (but for LOGIN_PRESERVED_SESSION_KEYS) at every"
+        " login and logout, the strictest choice. By default a login keeps the"
+        " data of an anonymous session (a cart, the page to return to), as"
+        " Flask-Login and Django do, and empties only a session that held"
+        " another user's login; a logout removes only the login.",
     ),
     ConfigOption(
         "SESSION_PROTECTION",

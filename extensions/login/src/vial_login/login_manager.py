@@ -3,62 +3,89 @@ views the user may not see.
 
 One manager may serve several apps; its attributes (``login_view``, the
 loader callbacks...) are the manager's settings, shared by those apps, as in
-Flask-Login. Each app keeps the manager it uses in
-``app.extensions["login"]`` (and, for code written for Flask-Login, in
-``app.login_manager``).
+Flask-Login. Each app keeps its manager in ``app.extensions["login"]``
+(a :class:`~vial_login.state.LoginState`) and, under Flask-Login's name, in
+``app.login_manager``, which code written for Flask-Login reads as
+``current_app.login_manager``. Setting a manager up a second time on the
+same app replaces the first, as in Flask-Login.
 """
 
 from __future__ import annotations
 
 import typing as t
 
-from vial import abort
-from vial import current_app
 from vial import flash
-from vial import g
-from vial import jsonify
 from vial import redirect
-from vial import request
-from vial import session
+from vial.ext import g
+from vial.ext import get_app
+from vial.ext import get_request
+from vial.ext import get_request_user
+from vial.ext import identity_changed
+from vial.ext import negotiated_error
+from vial.ext import NegotiatedHTTPException
+from vial.ext import request_user_loaded
+from vial.ext import session
+from vial.ext import wants_json
 
 from . import config as _config
 from .mixins import AnonymousUserMixin
-from .remember import _load_cookie
 from .remember import clear_cookie
+from .remember import read_cookie
 from .remember import set_cookie
+from .sessions import create_identifier
+from .sessions import start_login
 from .signals import session_protected
 from .signals import user_accessed
 from .signals import user_loaded_from_cookie
 from .signals import user_loaded_from_request
 from .signals import user_needs_refresh
 from .signals import user_unauthorized
-from .utils import _create_identifier
+from .state import LoginState
+from .state import STATE
 from .utils import _user_context_processor
 from .utils import expand_login_view
-from .utils import EXTENSION_KEY
 from .utils import login_url as make_login_url
 from .utils import make_next_param
 
 if t.TYPE_CHECKING:
-    from werkzeug.wrappers import Response as BaseResponse
+    from werkzeug.wrappers import Response
 
-    from vial import Response
     from vial import Vial
 
 C = t.TypeVar("C", bound=t.Callable[..., t.Any])
+R = t.TypeVar("R", bound="Response")
 
 
-def _wants_json() -> bool:
-    """Return whether the client sent JSON or prefers a JSON answer to HTML."""
-    if request.is_json:
-        return True
-    accept = request.accept_mimetypes
-    best = accept.best_match(["text/html", "application/json"])
-    return best == "application/json" and accept[best] > accept["text/html"]
+def _update_remember_cookie(response: R) -> R:
+    """After each request, let the app's current manager update the cookie."""
+    state = STATE.find()
+    if state is None:
+        return response
+    return t.cast(R, state.manager._update_remember_cookie(response))
+
+
+def _use_request_user(sender: Vial, user: t.Any, **kwargs: t.Any) -> None:
+    """Make a user authenticated by other means (a token) the current user.
+
+    Connected to :data:`vial.ext.request_user_loaded`: the user holds for
+    this request only; neither the session nor a cookie is written.
+    """
+    state = STATE.find(sender)
+    if state is not None:
+        state.manager._update_request_context_with_user(user)
 
 
 class LoginManager:
     """Session authentication for one or more apps, with Flask-Login's API.
+
+    The manager's attributes are its settings, shared by every app it serves.
+    The methods whose names start with an underscore (``_load_user``,
+    ``_load_user_from_remember_cookie``, ``_load_user_from_request``,
+    ``_update_request_context_with_user``, ``_session_protection_failed``,
+    ``_update_remember_cookie``, ``_set_cookie``, ``_clear_cookie``) are the
+    hooks Flask-Login has under those names; code written for Flask-Login
+    calls and overrides them, and vial-login calls them on the manager, so
+    overrides in a subclass take effect.
 
     :param app: The app to set up now; leave it out and call :meth:`init_app`
         later in an app factory.
@@ -68,7 +95,8 @@ class LoginManager:
     def __init__(self, app: Vial | None = None, add_context_processor: bool = True):
         #: The class (or factory) of the user object for anonymous visitors.
         self.anonymous_user: t.Callable[[], t.Any] = AnonymousUserMixin
-        #: Endpoint name or URL of the login view; ``None`` answers 401.
+        #: Endpoint name or URL of the login view; ``None`` answers 401 (a
+        #: page, or JSON for JSON clients).
         self.login_view: str | None = None
         #: Login views for single blueprints, by blueprint name.
         self.blueprint_login_views: dict[str | None, str] = {}
@@ -95,29 +123,30 @@ class LoginManager:
         self.id_attribute = _config.ID_ATTRIBUTE
         self._user_callback: t.Callable[[str], t.Any] | None = None
         self._request_callback: t.Callable[[t.Any], t.Any] | None = None
-        self._session_identifier_generator: t.Callable[[], str] = _create_identifier
+        self._session_identifier_generator: t.Callable[[], str] = create_identifier
         if app is not None:
             self.init_app(app, add_context_processor)
 
     def init_app(self, app: Vial, add_context_processor: bool = True) -> None:
         """Set the manager up on ``app``.
 
-        :raises RuntimeError: A login manager is already set up on ``app``.
+        On an app that already has a manager, this one replaces it, as in
+        Flask-Login; the app's hooks are not added twice.
         """
-        if EXTENSION_KEY in app.extensions:
-            raise RuntimeError(
-                "vial-login is already set up on this app; call LoginManager(app)"
-                " or login_manager.init_app(app) only once per app."
-            )
+        previous = STATE.find(app)
+        context_processor = previous is not None and previous.context_processor
         # Hooks first: if the app refuses them (it has served requests
         # already), it must not look as if logins were set up.
-        app.after_request(self._update_remember_cookie)
-        if add_context_processor:
+        if previous is None:
+            app.after_request(_update_remember_cookie)
+        if add_context_processor and not context_processor:
             app.context_processor(_user_context_processor)
+            context_processor = True
         _config.OPTIONS.apply(app)
-        app.extensions[EXTENSION_KEY] = self
-        # Flask-Login code reads the manager from ``current_app.login_manager``.
+        STATE.register(app, LoginState(self, context_processor))
+        # Flask-Login's name: its users read ``current_app.login_manager``.
         setattr(app, "login_manager", self)  # noqa: B010
+        request_user_loaded.connect(_use_request_user)
 
     def user_loader(self, callback: C) -> C:
         """Register the function loading a user from the id kept in the session.
@@ -157,28 +186,35 @@ class LoginManager:
         self.needs_refresh_callback = callback
         return callback
 
+    def _localize(self, message: str) -> str:
+        if self.localize_callback is not None:
+            return self.localize_callback(message)
+        return message
+
     def _flash(self, message: str | None, category: str) -> None:
         if message:
-            if self.localize_callback is not None:
-                message = self.localize_callback(message)
-            flash(message, category=category)
+            flash(self._localize(message), category=category)
 
-    def _redirect_to(self, view: str) -> BaseResponse:
-        if current_app.config.get("USE_SESSION_FOR_NEXT"):
+    def _redirect_to(self, view: str) -> Response:
+        url = get_request().url
+        if get_app().config.get("USE_SESSION_FOR_NEXT"):
             session["_id"] = self._session_identifier_generator()
-            session["next"] = make_next_param(expand_login_view(view), request.url)
+            session["next"] = make_next_param(expand_login_view(view), url)
             return redirect(make_login_url(view))
-        return redirect(make_login_url(view, next_url=request.url))
+        return redirect(make_login_url(view, next_url=url))
 
-    def _json_error(self, message: str, view: str | None) -> Response:
-        url = None if view is None else make_login_url(view, next_url=request.url)
-        response = jsonify(error=message, login_url=url)
-        response.status_code = 401
-        return response
+    def _error(self, message: str, view: str | None) -> NegotiatedHTTPException:
+        """Return the 401 error: JSON with the login URL for JSON clients."""
+        url = None
+        if view is not None:
+            url = make_login_url(view, next_url=get_request().url)
+        return negotiated_error(
+            401, self._localize(message), json_extra={"login_url": url}
+        )
 
     def _login_view_for_request(self) -> str | None:
         views = self.blueprint_login_views
-        for name in request.blueprints:
+        for name in get_request().blueprints:
             if name in views:
                 return views[name]
         return self.login_view or views.get(None)
@@ -187,58 +223,63 @@ class LoginManager:
         """Answer a request that needs a logged-in user.
 
         Sends :data:`~vial_login.signals.user_unauthorized`, then calls the
-        :meth:`unauthorized_handler` if there is one. Otherwise a JSON client
-        gets a 401 JSON body ``{"error": ..., "login_url": ...}``; a browser
-        is redirected to the login view (for the request's blueprint, else
-        the app's) with the login message flashed, or gets a 401 when there
-        is no login view.
+        :meth:`unauthorized_handler` if there is one. Otherwise a browser is
+        redirected to the login view (for the request's blueprint, else the
+        app's) with the login message flashed. A JSON client, and any
+        client when there is no login view, gets a 401 error (raised, so
+        ``errorhandler(401)`` can answer it): JSON
+        ``{"code": 401, "name": ..., "error": <message>, "login_url": ...}``
+        for JSON clients, an HTML page for the others.
         """
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        user_unauthorized.send(app)
+        user_unauthorized.send(get_app())
         if self.unauthorized_callback is not None:
             return self.unauthorized_callback()
         view = self._login_view_for_request()
-        if _wants_json():
-            return self._json_error(self.login_message or _config.LOGIN_MESSAGE, view)
-        if not view:
-            abort(401)
-        self._flash(self.login_message, self.login_message_category)
-        return self._redirect_to(view)
+        if view and not wants_json():
+            self._flash(self.login_message, self.login_message_category)
+            return self._redirect_to(view)
+        raise self._error(self.login_message or _config.LOGIN_MESSAGE, view)
 
     def needs_refresh(self) -> t.Any:
         """Answer a request that needs a fresh login.
 
         Sends :data:`~vial_login.signals.user_needs_refresh`, then calls the
-        :meth:`needs_refresh_handler` if there is one. Otherwise a JSON client
-        gets a 401 JSON body; a browser is redirected to :attr:`refresh_view`
-        with the refresh message flashed, or gets a 401 when it is unset.
+        :meth:`needs_refresh_handler` if there is one. Otherwise a browser is
+        redirected to :attr:`refresh_view` with the refresh message flashed;
+        a JSON client, and any client when there is no refresh view, gets a
+        401 error as in :meth:`unauthorized`.
         """
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        user_needs_refresh.send(app)
+        user_needs_refresh.send(get_app())
         if self.needs_refresh_callback is not None:
             return self.needs_refresh_callback()
         view = self.refresh_view
-        if _wants_json():
-            message = self.needs_refresh_message or _config.REFRESH_MESSAGE
-            return self._json_error(message, view)
-        if not view:
-            abort(401)
-        self._flash(self.needs_refresh_message, self.needs_refresh_message_category)
-        return self._redirect_to(view)
+        if view and not wants_json():
+            self._flash(self.needs_refresh_message, self.needs_refresh_message_category)
+            return self._redirect_to(view)
+        raise self._error(self.needs_refresh_message or _config.REFRESH_MESSAGE, view)
 
     def _update_request_context_with_user(self, user: t.Any = None) -> None:
         """Make ``user`` (or a new anonymous user) the request's current user."""
         g._login_user = self.anonymous_user() if user is None else user
 
     def _load_user(self) -> None:
-        """Find the request's user in the session, the cookie or the request."""
+        """Find the request's user and make it the current user.
+
+        A user another extension authenticated for this request
+        (:func:`vial.ext.set_request_user`) comes first; then the session,
+        the remember-me cookie and the ``request_loader``.
+        """
+        request_user = get_request_user()
+        if request_user is not None:
+            self._update_request_context_with_user(request_user)
+            return
         if self._user_callback is None and self._request_callback is None:
             raise RuntimeError(
                 "No user_loader or request_loader is registered; decorate a"
                 " function with @login_manager.user_loader that returns the user"
                 " for the id stored in the session."
             )
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        app = get_app()
         user_accessed.send(app)
         if self._session_protection_failed():
             self._update_request_context_with_user()
@@ -248,8 +289,8 @@ class LoginManager:
         if user_id is not None and self._user_callback is not None:
             user = self._user_callback(user_id)
         if user is None:
-            cookie_name = app.config["REMEMBER_COOKIE_NAME"]
-            cookie = request.cookies.get(cookie_name)
+            request = get_request()
+            cookie = request.cookies.get(app.config["REMEMBER_COOKIE_NAME"])
             if cookie is not None and session.get("_remember") != "clear":
                 user = self._load_user_from_remember_cookie(cookie)
                 if user is None:
@@ -262,9 +303,10 @@ class LoginManager:
     def _session_protection_failed(self) -> bool:
         """Check the session was made for this client; act on it if not.
 
-        Returns whether the session was emptied ("strong" mode).
+        Returns whether the login was removed from the session ("strong"
+        mode); the session's other data stays.
         """
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        app = get_app()
         mode = app.config.get("SESSION_PROTECTION", self.session_protection)
         if mode not in ("basic", "strong"):
             return False
@@ -286,38 +328,48 @@ class LoginManager:
         return True
 
     def _load_user_from_remember_cookie(self, cookie: str) -> t.Any:
-        loaded = _load_cookie(cookie, None)
+        """Log in the user a valid remember-me cookie names; return it or None.
+
+        The session is handled as at any login: emptied when it held another
+        login, bound to this client, and not fresh. Sends
+        :data:`vial.ext.identity_changed` (``reason="remember"``), so that
+        nothing planted in the session before (a CSRF secret) acts as the
+        user, then :data:`~vial_login.signals.user_loaded_from_cookie`.
+        """
+        loaded = read_cookie(cookie)
         if loaded is None or self._user_callback is None:
             return None
         user_id, seconds = loaded
         user = self._user_callback(user_id)
         if user is None:
             return None
-        session["_user_id"] = user_id
-        session["_fresh"] = False
+        app = get_app()
+        start_login(
+            app, user_id, fresh=False, identifier=self._session_identifier_generator()
+        )
         # Renewals keep the lifetime chosen at login.
         session["_remember_seconds"] = seconds
-        # Bind the restored session to this client, as a login would.
-        session["_id"] = self._session_identifier_generator()
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        # Receivers may read current_user: it must not load the user again.
+        self._update_request_context_with_user(user)
+        identity_changed.send(app, user=user, reason="remember")
         user_loaded_from_cookie.send(app, user=user)
         return user
 
     def _load_user_from_request(self, request: t.Any) -> t.Any:
+        """Return the user the ``request_loader`` finds for ``request``, or None."""
         assert self._request_callback is not None
         user = self._request_callback(request)
         if user is not None:
-            app = current_app._get_current_object()  # type: ignore[attr-defined]
-            user_loaded_from_request.send(app, user=user)
+            user_loaded_from_request.send(get_app(), user=user)
         return user
 
-    def _update_remember_cookie(self, response: Response) -> Response:
+    def _update_remember_cookie(self, response: R) -> R:
         """Set, renew or delete the remember-me cookie as the request decided."""
-        config = current_app.config
+        config = get_app().config
         if (
             "_remember" not in session
             and config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"]
-            and config["REMEMBER_COOKIE_NAME"] in request.cookies
+            and config["REMEMBER_COOKIE_NAME"] in get_request().cookies
             and "_user_id" in session
         ):
             # Renew only cookies the user chose at login; never add one.
@@ -325,11 +377,19 @@ class LoginManager:
         if "_remember" in session:
             operation = session.pop("_remember")
             if operation == "set" and "_user_id" in session:
-                set_cookie(
-                    response,
-                    str(session["_user_id"]),
-                    session.get("_remember_seconds"),
-                )
+                self._set_cookie(response)
             elif operation == "clear":
-                clear_cookie(response)
+                self._clear_cookie(response)
         return response
+
+    def _set_cookie(self, response: Response) -> None:
+        """Set the remember-me cookie for the session's user on ``response``.
+
+        Its lifetime is the one chosen at login, else
+        ``REMEMBER_COOKIE_DURATION``.
+        """
+        set_cookie(response, str(session["_user_id"]), session.get("_remember_seconds"))
+
+    def _clear_cookie(self, response: Response) -> None:
+        """Delete the remember-me cookie on ``response``."""
+        clear_cookie(response)

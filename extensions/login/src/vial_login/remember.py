@@ -1,9 +1,10 @@
 """The remember-me cookie: signed, salted and expiring.
 
 The cookie holds the user's id as ``get_id()`` returns it, and the lifetime
-chosen at login, signed with the app's ``SECRET_KEY`` (and accepted under
-any of ``SECRET_KEY_FALLBACKS``) through itsdangerous with a salt of its
-own, so no other signed value of the app can pass for it. The signature
+chosen at login, signed by :func:`vial.ext.get_serializer` with the app's
+``SECRET_KEY`` (and accepted under any of ``SECRET_KEY_FALLBACKS``),
+HMAC-SHA256 and a salt of its own, so no other signed value of the app can
+pass for it. The signature
 carries the time of signing and the cookie is refused once it is older than
 its lifetime, whatever the browser does with the cookie's expiry date.
 
@@ -21,34 +22,29 @@ from datetime import timedelta
 from datetime import timezone
 
 from itsdangerous import BadSignature
-from itsdangerous import URLSafeTimedSerializer
 
-from vial import current_app
+from vial.ext import get_app
+from vial.ext import get_serializer
 
 from .config import COOKIE_DURATION
 
 if t.TYPE_CHECKING:
-    from vial import Response
+    from itsdangerous import URLSafeTimedSerializer
+    from werkzeug.wrappers import Response
+
     from vial import Vial
 
 #: Keeps remember-me cookies from being accepted as any other signed value.
-_SALT = "vial-login.remember-cookie"
+SALT = "vial-login.remember-cookie"
 
 
-def _serializer(app: Vial, key: str | bytes | None) -> URLSafeTimedSerializer:
-    if key is None:
-        key = app.config.get("SECRET_KEY")
-        if not key:
-            raise RuntimeError(
-                "No SECRET_KEY is set; set app.config['SECRET_KEY'] to a long"
-                " random value to use remember-me cookies."
-            )
-        # itsdangerous signs with the last key and accepts all of them.
-        keys = [*(app.config.get("SECRET_KEY_FALLBACKS") or ()), key]
-    else:
-        keys = [key]
-    return URLSafeTimedSerializer(
-        keys, salt=_SALT, signer_kwargs={"digest_method": hashlib.sha256}
+def _serializer(key: str | bytes | None) -> URLSafeTimedSerializer:
+    """Return the cookie's serializer: the given key, else the app's keys."""
+    return get_serializer(
+        SALT,
+        secret_key=key,
+        digest_method=hashlib.sha256,
+        purpose="remember-me cookies",
     )
 
 
@@ -82,16 +78,14 @@ def encode_cookie(
     :param max_age: Seconds the cookie stays valid; ``REMEMBER_COOKIE_DURATION``
         by default.
     """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if max_age is None:
-        max_age = _default_seconds(app)
-    return _serializer(app, key).dumps([str(payload), int(max_age)])
+        max_age = _default_seconds(get_app())
+    return _serializer(key).dumps([str(payload), int(max_age)])
 
 
-def _load_cookie(cookie: str, key: str | bytes | None) -> tuple[str, int] | None:
+def read_cookie(cookie: str, key: str | bytes | None = None) -> tuple[str, int] | None:
     """Return the user id and lifetime a valid cookie carries, else None."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    serializer = _serializer(app, key)
+    serializer = _serializer(key)
     try:
         data = serializer.loads(cookie)
         if (
@@ -115,7 +109,7 @@ def decode_cookie(cookie: str, key: str | bytes | None = None) -> str | None:
     ``None`` when the cookie was not signed with the app's key for this
     purpose, was changed, or is older than the lifetime it was made with.
     """
-    loaded = _load_cookie(cookie, key)
+    loaded = read_cookie(cookie, key)
     return None if loaded is None else loaded[0]
 
 
@@ -124,7 +118,7 @@ def set_cookie(response: Response, user_id: str, seconds: float | None) -> None:
 
     :param seconds: The lifetime chosen at login, or None for the configured one.
     """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = get_app()
     config = app.config
     if seconds is None:
         seconds = _default_seconds(app)
@@ -143,7 +137,7 @@ def set_cookie(response: Response, user_id: str, seconds: float | None) -> None:
 
 def clear_cookie(response: Response) -> None:
     """Delete the remember-me cookie on ``response``."""
-    config = current_app.config
+    config = get_app().config
     response.delete_cookie(
         config["REMEMBER_COOKIE_NAME"],
         domain=config["REMEMBER_COOKIE_DOMAIN"],

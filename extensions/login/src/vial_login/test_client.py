@@ -6,6 +6,8 @@ import typing as t
 
 from vial.testing import VialClient
 
+from .state import STATE
+
 
 class VialLoginClient(VialClient):
     """A test client whose session starts with ``user`` logged in.
@@ -23,12 +25,13 @@ class VialLoginClient(VialClient):
         if user is None:
             return
         app = self.application
-        manager = app.extensions.get("login")
-        if manager is None:
+        state = STATE.find(app)
+        if state is None:
             raise RuntimeError(
                 "vial-login is not set up on this app; create LoginManager(app)"
                 " before creating a VialLoginClient with a user."
             )
+        manager = state.manager
         # Bind the session to this client as login_user() would, so session
         # protection takes the session for this client's own.
         with app.test_request_context(environ_base=self.environ_base):

@@ -1,66 +1,63 @@
 """Logging users in and out, ``current_user`` and the view decorators.
 
 The names and signatures are Flask-Login 0.6's, so apps port by changing
-the import. Two things go further: :func:`login_user` starts a fresh
-session (no session fixation), and a login without "remember me" removes a
+the import. What a login does to the session is vial-login's own policy
+(see :mod:`vial_login.sessions`): an anonymous session keeps its data, a
+session that held another login is emptied, and every login and logout
+sends :data:`vial.ext.identity_changed` so that extensions renew the
+secrets they keep in the session. A login without "remember me" removes a
 remember-me cookie left from before.
+
+A few private names are here because code written for Flask-Login imports
+them from ``flask_login.utils``: ``_get_user``, ``_create_identifier``,
+``_user_context_processor`` and ``_secret_key``.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import typing as t
 from urllib.parse import parse_qs
 from urllib.parse import urlencode
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
-from vial import current_app
-from vial import g
 from vial import has_request_context
-from vial import request
-from vial import session
 from vial import url_for
-from vial.globals import ContextProxy
+from vial.ext import ContextProxy
+from vial.ext import g
+from vial.ext import get_app
+from vial.ext import get_request
+from vial.ext import identity_changed
+from vial.ext import require_secret_key
+from vial.ext import session
 
 from .config import EXEMPT_METHODS
 from .remember import decode_cookie as decode_cookie
 from .remember import encode_cookie as encode_cookie
+from .sessions import create_identifier
+from .sessions import end_login
+from .sessions import start_login
 from .signals import user_logged_in
 from .signals import user_logged_out
 from .signals import user_login_confirmed
+from .state import get_manager
 
 if t.TYPE_CHECKING:
     from vial import Blueprint
 
-    from .login_manager import LoginManager
-
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
-
-#: The key of the app's :class:`~vial_login.LoginManager` in ``app.extensions``.
-EXTENSION_KEY = "login"
-
-
-def _get_manager() -> LoginManager:
-    try:
-        return t.cast("LoginManager", current_app.extensions[EXTENSION_KEY])
-    except KeyError:
-        raise RuntimeError(
-            "vial-login is not set up on the current app; create"
-            " LoginManager(app) or call login_manager.init_app(app) first."
-        ) from None
 
 
 def _get_user() -> t.Any:
     """Return the user of the current request, loading it on first use.
 
-    The user is kept on ``g`` as ``_login_user`` for the rest of the request.
-    ``None`` outside a request.
+    The user is kept on ``g`` as ``_login_user`` for the rest of the request,
+    where Flask-Login keeps it too. ``None`` outside a request.
     """
     if has_request_context():
         if "_login_user" not in g:
-            _get_manager()._load_user()
+            get_manager()._load_user()
         return g._login_user
     return None
 
@@ -69,17 +66,27 @@ def _get_user() -> t.Any:
 #: outside a request.
 current_user: t.Any = ContextProxy(_get_user)
 
+#: Flask-Login's name of :func:`vial_login.sessions.create_identifier`, the
+#: default ``LoginManager._session_identifier_generator``.
+_create_identifier = create_identifier
 
-def _create_identifier() -> str:
-    """Return a digest of the client's address and user agent for the session.
 
-    The address is ``request.remote_addr``; behind a proxy, set it from the
-    forwarding headers with werkzeug's ``ProxyFix`` (headers are not trusted
-    here, since clients can send any).
+def _secret_key(key: str | bytes | None = None) -> bytes:
+    """Return ``key``, or the app's ``SECRET_KEY``, as bytes.
+
+    For code written for Flask-Login, which imports it from
+    ``flask_login.utils`` to sign values the way Flask-Login did. Text keys
+    are encoded as Latin-1 when they can be, as Flask-Login did, else as
+    UTF-8. vial-login itself signs through :func:`vial.ext.get_serializer`.
     """
-    user_agent = request.headers.get("User-Agent", "")
-    base = f"{request.remote_addr}|{user_agent}"
-    return hashlib.sha512(base.encode("utf-8")).hexdigest()
+    if key is None:
+        key = require_secret_key(get_app(), "remember-me cookies")
+    if isinstance(key, bytes):
+        return key
+    try:
+        return key.encode("latin-1")
+    except UnicodeEncodeError:
+        return key.encode("utf-8")
 
 
 def _user_context_processor() -> dict[str, t.Any]:
@@ -119,7 +126,7 @@ def login_url(
     parts = urlsplit(base)
     query = parse_qs(parts.query, keep_blank_values=True)
     query[next_field] = [make_next_param(base, next_url)]
-    netloc = current_app.config.get("FORCE_HOST_FOR_REDIRECTS") or parts.netloc
+    netloc = get_app().config.get("FORCE_HOST_FOR_REDIRECTS") or parts.netloc
     return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query, doseq=True)))
 
 
@@ -130,26 +137,11 @@ def login_fresh() -> bool:
 
 def login_remembered() -> bool:
     """Return whether the request carries a valid remember-me cookie."""
-    cookie_name = current_app.config["REMEMBER_COOKIE_NAME"]
-    if cookie_name in request.cookies and session.get("_remember") != "clear":
-        return decode_cookie(request.cookies[cookie_name]) is not None
+    cookie_name = get_app().config["REMEMBER_COOKIE_NAME"]
+    cookies = get_request().cookies
+    if cookie_name in cookies and session.get("_remember") != "clear":
+        return decode_cookie(cookies[cookie_name]) is not None
     return False
-
-
-def _rotate_session() -> None:
-    """Empty the session except deliberately kept keys, before logging in.
-
-    With signed-cookie sessions the new cookie differs from any copy an
-    attacker held or planted, and nothing the attacker put in the session
-    survives the login.
-    """
-    keep = current_app.config["LOGIN_PRESERVED_SESSION_KEYS"]
-    kept = {key: session[key] for key in keep if key in session}
-    permanent = session.permanent
-    session.clear()
-    session.update(kept)
-    if permanent:
-        session.permanent = True
 
 
 def login_user(
@@ -161,6 +153,12 @@ def login_user(
 ) -> bool:
     """Log ``user`` in for this session; return whether it worked.
 
+    An anonymous session keeps its data; a session that held another login
+    is emptied but for ``LOGIN_PRESERVED_SESSION_KEYS`` (every session is,
+    with ``LOGIN_ALWAYS_CLEAR_SESSION``). Sends
+    :data:`vial.ext.identity_changed` (``reason="login"``), then
+    :data:`~vial_login.signals.user_logged_in`.
+
     :param user: The user object; its id comes from the manager's
         ``id_attribute`` (``get_id`` by default).
     :param remember: Also set the remember-me cookie.
@@ -170,59 +168,65 @@ def login_user(
     :param fresh: Mark the login fresh; ``False`` for logins that did not
         just check a password.
     :raises TypeError: ``duration`` is not a ``timedelta``.
+
+    .. versionchanged:: 0.2
+        An anonymous session keeps its data; only a session that held
+        another login is emptied. Sends ``identity_changed``.
     """
     if not force and not user.is_active:
         return False
     if duration is not None and not hasattr(duration, "total_seconds"):
         raise TypeError(
-            f"duration must be a datetime.timedelta, instead got: {duration!r}"
+            "The duration of login_user() must be a datetime.timedelta, not"
+            f" {type(duration).__name__} ({duration!r}); pass"
+            " duration=timedelta(days=...)."
         )
-    manager = _get_manager()
+    app = get_app()
+    manager = get_manager(app)
     user_id = getattr(user, manager.id_attribute)()
-    _rotate_session()
-    session["_user_id"] = user_id
-    session["_fresh"] = fresh
-    session["_id"] = manager._session_identifier_generator()
+    start_login(
+        app, user_id, fresh=fresh, identifier=manager._session_identifier_generator()
+    )
     if remember:
         session["_remember"] = "set"
         if duration is not None:
             session["_remember_seconds"] = duration.total_seconds()
-    elif current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies:
+    elif app.config["REMEMBER_COOKIE_NAME"] in get_request().cookies:
         # A remember-me cookie of an earlier login (maybe another user's)
         # would otherwise log that user back in once this session ends.
         session["_remember"] = "clear"
     manager._update_request_context_with_user(user)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    identity_changed.send(app, user=user, reason="login")
     user_logged_in.send(app, user=_get_user())
     return True
 
 
 def logout_user() -> bool:
-    """Log the current user out and drop the remember-me cookie; return True."""
+    """Log the current user out and drop the remember-me cookie; return True.
+
+    Sends :data:`~vial_login.signals.user_logged_out` with the user who was
+    logged in, then :data:`vial.ext.identity_changed` (``user=None``,
+    ``reason="logout"``).
+    """
+    app = get_app()
     user = _get_user()
-    for key in ("_user_id", "_fresh", "_id", "_remember_seconds"):
-        session.pop(key, None)
-    if current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies:
-        session["_remember"] = "clear"
-    else:
-        session.pop("_remember", None)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    end_login(app)
     user_logged_out.send(app, user=user)
-    _get_manager()._update_request_context_with_user()
+    get_manager(app)._update_request_context_with_user()
+    identity_changed.send(app, user=None, reason="logout")
     return True
 
 
 def confirm_login() -> None:
     """Mark the current login fresh again, after the user re-entered a password."""
     session["_fresh"] = True
-    session["_id"] = _get_manager()._session_identifier_generator()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    user_login_confirmed.send(app)
+    session["_id"] = get_manager()._session_identifier_generator()
+    user_login_confirmed.send(get_app())
 
 
 def _exempt() -> bool:
-    return request.method in EXEMPT_METHODS or bool(
-        current_app.config.get("LOGIN_DISABLED")
+    return get_request().method in EXEMPT_METHODS or bool(
+        get_app().config.get("LOGIN_DISABLED")
     )
 
 
@@ -236,8 +240,8 @@ def login_required(func: F) -> F:
     @functools.wraps(func)
     def decorated_view(*args: t.Any, **kwargs: t.Any) -> t.Any:
         if not _exempt() and not current_user.is_authenticated:
-            return _get_manager().unauthorized()
-        return current_app.ensure_sync(func)(*args, **kwargs)
+            return get_manager().unauthorized()
+        return get_app().ensure_sync(func)(*args, **kwargs)
 
     return t.cast(F, decorated_view)
 
@@ -255,10 +259,10 @@ def fresh_login_required(func: F) -> F:
     def decorated_view(*args: t.Any, **kwargs: t.Any) -> t.Any:
         if not _exempt():
             if not current_user.is_authenticated:
-                return _get_manager().unauthorized()
+                return get_manager().unauthorized()
             if not login_fresh():
-                return _get_manager().needs_refresh()
-        return current_app.ensure_sync(func)(*args, **kwargs)
+                return get_manager().needs_refresh()
+        return get_app().ensure_sync(func)(*args, **kwargs)
 
     return t.cast(F, decorated_view)
 
@@ -269,7 +273,7 @@ def set_login_view(login_view: str, blueprint: Blueprint | None = None) -> None:
     Once a blueprint has its own login view, the app-wide one moves to the
     ``None`` key of ``blueprint_login_views``, as Flask-Login does.
     """
-    manager = _get_manager()
+    manager = get_manager()
     views = manager.blueprint_login_views
     if blueprint is None and not views:
         manager.login_view = login_view
