@@ -384,15 +384,12 @@ def _build_dists(session: nox.Session, *, sdists: bool = True) -> Path:
     dist = Path(session.create_tmp()).resolve() / "dist"
     shutil.rmtree(dist, ignore_errors=True)
     kinds = [] if sdists else ["--wheel"]
+    out = ["--out-dir" if use_uv else "--outdir", str(dist)]
     if not use_uv:
         session.install("build")
+    builder = ["uv", "build"] if use_uv else ["python", "-m", "build"]
     for package in PACKAGES.values():
-        if use_uv:
-            session.run("uv", "build", *kinds, "--out-dir", str(dist), str(package.path))
-        else:
-            session.run(
-                "python", "-m", "build", *kinds, "--outdir", str(dist), str(package.path)
-            )  # fmt: skip
+        session.run(*builder, *kinds, *out, str(package.path))
     return dist
 
 
@@ -489,7 +486,8 @@ def _install_as_a_user(session: nox.Session, dist: Path, package: Package) -> No
         "import importlib.metadata, pathlib, sys, vial.ext\n"
         "version = importlib.metadata.version('vial-core')\n"
         "ours = pathlib.Path(sys.argv[2]).read_bytes()\n"
-        "if version != sys.argv[1] or pathlib.Path(vial.ext.__file__).read_bytes() != ours:\n"
+        "installed = pathlib.Path(vial.ext.__file__).read_bytes()\n"
+        "if version != sys.argv[1] or installed != ours:\n"
         "    sys.exit(f'pip installed vial-core {version} at {vial.ext.__file__},'\n"
         "             ' not the wheel built from core/')\n"
         f"import {package.import_name}\n"

@@ -71,9 +71,7 @@ _OPTIONS_WITH_VALUE = {
     "-f", "--find-links", "-i", "--index-url", "--extra-index-url",
     "-t", "--target", "--python", "-p", "--prefix", "--root", "--group",
 }  # fmt: skip
-_PINNED = re.compile(
-    r"(?<![\w.\-/@])vial\s*(?:\[[^\]\n]*\])?\s*(?:===|==|>=|<=|~=|!=)"
-)
+_PINNED = re.compile(r"(?<![\w.\-/@])vial\s*(?:\[[^\]\n]*\])?\s*(?:===|==|>=|<=|~=|!=)")
 #: A quoted requirement with extras or a version: "vial[x]", 'vial<1'. A bare
 #: "vial" in quotes is usually the import name (flit's module, ruff's
 #: first-party list); requirement lists are read by parsing pyproject.toml.
@@ -202,7 +200,10 @@ def _normalize_url(url: str) -> str:
 def distributions(root: Path = ROOT) -> list[Distribution]:
     """Read the name and owner URLs of every package of the repository."""
     found = []
-    for pyproject in [root / "core" / "pyproject.toml", *root.glob("extensions/*/pyproject.toml")]:
+    for pyproject in [
+        root / "core" / "pyproject.toml",
+        *root.glob("extensions/*/pyproject.toml"),
+    ]:
         project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
         urls = {
             _normalize_url(url)
@@ -260,7 +261,8 @@ def check_pypi(
             continue
         shown = ", ".join(sorted(theirs)) or "no URL"
         if dist.owner_urls:
-            why = f"its URLs ({shown}) are not ours ({', '.join(sorted(dist.owner_urls))})"
+            ours = ", ".join(sorted(dist.owner_urls))
+            why = f"its URLs ({shown}) are not ours ({ours})"
         else:
             why = (
                 f"its URLs are {shown}, and {dist.folder}/pyproject.toml declares no"

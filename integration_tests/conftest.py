@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
 from browser import Browser
 from environment import CI_ENV
 from environment import DATABASE_ENV
@@ -24,15 +23,16 @@ from environment import EXAMPLE_URL
 from environment import postgresql_wanted
 from notebook import create_app
 from notebook.extensions import db
+
 from vial import Vial
-
-
 
 #: How many PostgreSQL runs were left out because no server was named.
 LEFT_OUT = pytest.StashKey[int]()
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
     """Without a PostgreSQL URL, leave the PostgreSQL runs out of the session.
 
     One test, ``test_postgresql_is_configured``, then skips with the reason,
@@ -41,7 +41,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """
     if postgresql_wanted():
         return
-    kept, left_out = [], []
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
     for item in items:
         callspec = getattr(item, "callspec", None)
         on_postgresql = callspec is not None and (

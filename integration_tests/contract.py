@@ -193,7 +193,7 @@ def load(package: Package) -> Declared:
 
 def between(text: str, start: str, end: str) -> str | None:
     """Return the text between the markers ``start`` and ``end``, or None."""
-    head, found, rest = text.partition(start)
+    _, found, rest = text.partition(start)
     if not found or end not in rest:
         return None
     return rest.partition(end)[0]
@@ -256,12 +256,13 @@ def ignored_proxy_lines(source: str) -> Iterator[tuple[int, str]]:
     proxies = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module in PROXY_MODULES:
-            proxies |= {a.asname or a.name for a in node.names if a.name in CORE_PROXIES}
+            proxies |= {
+                a.asname or a.name for a in node.names if a.name in CORE_PROXIES
+            }
     ignored = {
         token.start[0]
         for token in tokenize.generate_tokens(io.StringIO(source).readline)
-        if token.type == tokenize.COMMENT
-        and re.search(r"type:\s*ignore", token.string)
+        if token.type == tokenize.COMMENT and re.search(r"type:\s*ignore", token.string)
     }
     lines = source.splitlines()
     flagged = set()
@@ -269,11 +270,12 @@ def ignored_proxy_lines(source: str) -> Iterator[tuple[int, str]]:
         line = getattr(node, "end_lineno", None)
         if line not in ignored:
             continue
-        if isinstance(node, ast.Name) and node.id in proxies:
-            flagged.add(line)
-        elif isinstance(node, ast.Attribute) and (
-            node.attr == "_get_current_object"
-            or (node.attr in CORE_PROXIES and _dotted(node) == f"vial.{node.attr}")
+        if (isinstance(node, ast.Name) and node.id in proxies) or (
+            isinstance(node, ast.Attribute)
+            and (
+                node.attr == "_get_current_object"
+                or (node.attr in CORE_PROXIES and _dotted(node) == f"vial.{node.attr}")
+            )
         ):
             flagged.add(line)
     for line in sorted(flagged):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from werkzeug.test import TestResponse
-
 from browser import Browser
+from werkzeug.test import TestResponse
 
 PASSWORD = "correct horse battery"
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-
 from browser import Browser
 from flows import log_in
 from flows import PASSWORD
 from flows import register
 from notebook.extensions import db
 from notebook.models import User
+
 from vial import Vial
 from vial_passwords import verify_password
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from browser import Browser
 from browser import json_headers
 from flows import sign_up_and_log_in
+
 from vial import Vial
 
 
@@ -26,7 +27,8 @@ def test_notes_are_created_and_listed(browser: Browser) -> None:
             "/api/notes", json={"text": text}, headers=json_headers(token)
         )
         assert response.status_code == 201
-        assert response.json is not None and response.json["text"] == text
+        assert response.json is not None
+        assert response.json["text"] == text
     listed = browser.client.get("/api/notes", headers=json_headers())
     assert listed.json is not None
     assert [note["text"] for note in listed.json["notes"]] == ["first", "second"]

@@ -12,6 +12,7 @@ from flows import log_out
 from flows import PASSWORD
 from flows import register
 from flows import sign_up_and_log_in
+
 from vial import Vial
 
 
@@ -28,9 +29,12 @@ def test_a_csrf_token_from_another_session_is_refused(app: Vial) -> None:
     assert response.status_code == 400
     assert "The CSRF tokens do not match." in response.text
     # The attacker's own token still works, so the refusal was the token's.
-    assert attacker.fill_in(
-        "/register", "register", name="eve", password=PASSWORD, confirm=PASSWORD
-    ).status_code == 200
+    assert (
+        attacker.fill_in(
+            "/register", "register", name="eve", password=PASSWORD, confirm=PASSWORD
+        ).status_code
+        == 200
+    )
 
 
 def test_a_post_without_a_session_is_refused(app: Vial) -> None:

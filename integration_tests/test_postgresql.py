@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-
 from environment import DATABASE_ENV
 from environment import EXAMPLE_URL
 from environment import postgresql_wanted

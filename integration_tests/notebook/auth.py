@@ -45,7 +45,8 @@ def register() -> str | Response | tuple[str, int]:
     """Create an account, then send the new user to the login page."""
     form = RegistrationForm()
     if form.validate_on_submit():
-        assert form.name.data is not None and form.password.data is not None
+        assert form.name.data is not None
+        assert form.password.data is not None
         taken = db.session.scalar(sa.select(User).where(User.name == form.name.data))
         if taken is not None:
             form.name.errors = ["That name is taken."]
@@ -68,7 +69,8 @@ def login() -> str | Response | tuple[str, int]:
     """Log a user in by name and password; go back where they came from."""
     form = LoginForm()
     if form.validate_on_submit():
-        assert form.name.data is not None and form.password.data is not None
+        assert form.name.data is not None
+        assert form.password.data is not None
         user = db.session.scalar(sa.select(User).where(User.name == form.name.data))
         # With no such user, the check still runs (against None), so the
         # answer takes as long and says the same as for a wrong password.

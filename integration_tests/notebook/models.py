@@ -29,9 +29,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     # Part of get_id(), so the session and the remember-me cookie hold it:
     # a new token (logout, password change) makes every copy of them stale.
-    session_token: Mapped[str] = mapped_column(
-        sa.String(64), default=new_session_token
-    )
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     notes: Mapped[list[Note]] = relationship(
         back_populates="author", order_by="Note.id", cascade="all, delete-orphan"
     )
