@@ -477,12 +477,19 @@ def test_the_docs_page_renders_the_config_table(declared: Declared) -> None:
 # -- the sources -------------------------------------------------------------
 
 
-def test_no_private_vial_name(package: Package) -> None:
-    found = [
+def _findings(
+    package: Package, finder: t.Callable[[str], t.Iterable[tuple[int, str]]]
+) -> list[str]:
+    """Return ``path:line: text`` for what ``finder`` finds in each module."""
+    return [
         f"{path.relative_to(ROOT).as_posix()}:{line}: {text}"
         for path in package.modules().values()
-        for line, text in private_vial_names(path.read_text(encoding="utf-8"))
+        for line, text in finder(path.read_text(encoding="utf-8"))
     ]
+
+
+def test_no_private_vial_name(package: Package) -> None:
+    found = _findings(package, private_vial_names)
     assert not found, (
         "Private vial names used (take them from vial.ext instead):\n"
         + "\n".join(found)
@@ -490,11 +497,7 @@ def test_no_private_vial_name(package: Package) -> None:
 
 
 def test_no_type_ignore_on_a_core_proxy(package: Package) -> None:
-    found = [
-        f"{path.relative_to(ROOT).as_posix()}:{line}: {text}"
-        for path in package.modules().values()
-        for line, text in ignored_proxy_lines(path.read_text(encoding="utf-8"))
-    ]
+    found = _findings(package, ignored_proxy_lines)
     assert not found, (
         "type: ignore on a core proxy (use vial.ext.get_app(), get_request()"
         " or current_app_context()):\n" + "\n".join(found)

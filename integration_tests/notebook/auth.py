@@ -40,22 +40,30 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def _user_named(name: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.name == name))
+
+
+def _credentials(form: RegistrationForm | LoginForm) -> tuple[str, str]:
+    """Return the name and password of a validated form (both required)."""
+    return form.name.data or "", form.password.data or ""
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> str | Response | tuple[str, int]:
     """Create an account, then send the new user to the login page."""
     form = RegistrationForm()
     if form.validate_on_submit():
-        assert form.name.data is not None
-        assert form.password.data is not None
-        taken = db.session.scalar(sa.select(User).where(User.name == form.name.data))
+        name, password = _credentials(form)
+        taken = _user_named(name)
         if taken is not None:
             form.name.errors = ["That name is taken."]
-        problems = validate_password(form.password.data)
+        problems = validate_password(password)
         if problems:
             form.password.errors = problems
         if taken is None and not problems:
-            user = User(name=form.name.data)
-            user.password_hash = hash_password(form.password.data)
+            user = User(name=name)
+            user.password_hash = hash_password(password)
             db.session.add(user)
             db.session.commit()
             flash("Your account is ready; log in.")
@@ -69,14 +77,11 @@ def login() -> str | Response | tuple[str, int]:
     """Log a user in by name and password; go back where they came from."""
     form = LoginForm()
     if form.validate_on_submit():
-        assert form.name.data is not None
-        assert form.password.data is not None
-        user = db.session.scalar(sa.select(User).where(User.name == form.name.data))
+        name, password = _credentials(form)
+        user = _user_named(name)
         # With no such user, the check still runs (against None), so the
         # answer takes as long and says the same as for a wrong password.
-        ok, new_hash = verify_and_update(
-            form.password.data, user.password_hash if user else None
-        )
+        ok, new_hash = verify_and_update(password, user.password_hash if user else None)
         if user is not None and ok:
             if new_hash is not None:
                 user.password_hash = new_hash
