@@ -8,7 +8,9 @@ benchmarks.
 Packages are discovered from the folders: ``core/`` and every
 ``extensions/*/`` holding a ``pyproject.toml``. A requirement named ``vial``
 or ``vial-*`` always resolves to its local folder: PyPI may hold unrelated
-projects under those names, so they are never fetched from an index.
+projects under those names, so they are never fetched from an index. The
+package sessions install them editable; ``integration`` and ``build``
+install the wheels built from those folders, as users get them.
 
 Sessions run on the interpreter that runs nox; CI picks another one with
 ``nox --force-python 3.12`` (``-P 3.12``).
@@ -42,6 +44,8 @@ nox.options.default_venv_backend = "uv|virtualenv"
 ROOT = Path(__file__).resolve().parent
 INTEGRATION_DIR = ROOT / "integration_tests"
 DOCS_DIR = ROOT / "docs"
+#: The distribution-name checks of the build session, a script of its own.
+RELEASE_CHECKS = ROOT / ".ci" / "release_checks.py"
 BENCH_SCRIPT = ROOT / "benchmarks" / "run.py"
 #: Pins of the benchmark venvs, also used where nox installs gunicorn for the
 #: harness's tests and type check.
@@ -200,16 +204,6 @@ def _extras_suffix(extras: Collection[str]) -> str:
     return f"[{','.join(sorted(extras))}]" if extras else ""
 
 
-def _read_requirements_file(path: Path) -> list[str]:
-    """Return the requirement lines of a simple requirements file."""
-    lines = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            lines.append(line)
-    return lines
-
-
 def _make_test_session(package: Package) -> None:
     def tests(session: nox.Session) -> None:
         session.install(*_install_args(session, [package], groups=["test"]))
@@ -234,24 +228,53 @@ def tests_bench(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+#: Environment variables the integration suite reads, handed to pytest as
+#: they are: the PostgreSQL URL, and ``VIAL_CI=1``, which turns a missing or
+#: unreachable database into a failure instead of a skip.
+INTEGRATION_ENV = ("VIAL_TEST_DATABASE_URL", "VIAL_CI")
+
+
 @nox.session(tags=["tests"])
 def integration(session: nox.Session) -> None:
-    """Run integration_tests/ with every package installed together."""
-    has_tests = INTEGRATION_DIR.is_dir() and any(
-        path.name.startswith("test_") or path.name.endswith("_test.py")
-        for path in INTEGRATION_DIR.rglob("*.py")
-    )
-    if not has_tests:
-        session.skip(
-            "integration_tests/ holds no tests yet, so there is nothing to run"
-        )
-    requirements = INTEGRATION_DIR / "requirements.txt"
-    extra = _read_requirements_file(requirements) if requirements.is_file() else []
+    """Run integration_tests/ with every package installed from its built wheel."""
+    dist = _build_dists(session, sdists=False)
+    # Wheels, not editable installs: the suite tests what users install, so
+    # a file missing from a wheel (py.typed, a template) fails here.
+    everything = {name: set(package.optional) for name, package in PACKAGES.items()}
     session.install(
-        *_install_args(session, PACKAGES.values(), groups=["test"], extra=extra)
+        *_reinstall_ours(session),
+        "--find-links",
+        str(dist),
+        *_wheel_requirements(session, dist, everything),
+        "-r",
+        str(INTEGRATION_DIR / "requirements.txt"),
     )
+    env = {name: os.environ[name] for name in INTEGRATION_ENV if name in os.environ}
+    if "VIAL_TEST_DATABASE_URL" not in env:
+        session.log("VIAL_TEST_DATABASE_URL is not set: the PostgreSQL runs skip.")
     session.chdir(INTEGRATION_DIR)
-    session.run("pytest", *session.posargs)
+    try:
+        session.run("pytest", *session.posargs, env=env)
+    except CommandFailed as e:
+        # pytest exits with 5 when it collected nothing: a suite that runs
+        # no test must not pass.
+        if e.reason == "Returned code 5":
+            session.error(
+                "pytest collected no tests in integration_tests/; add tests"
+                " there, or fix the arguments given after --"
+            )
+        raise
+
+
+def _reinstall_ours(session: nox.Session) -> list[str]:
+    """Installer flags that replace installed wheels of ours with new builds.
+
+    A rebuilt wheel keeps its version, so with ``-R`` the installer would
+    otherwise keep the copy from the previous run.
+    """
+    if session.venv_backend == "uv":
+        return [arg for name in PACKAGES for arg in ("--reinstall-package", name)]
+    return ["--force-reinstall"]
 
 
 @nox.session
@@ -264,10 +287,12 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typing(session: nox.Session) -> None:
-    """Run mypy --strict over the sources and tests of every package and over
-    the benchmark harness."""
+    """Run mypy --strict over the sources and tests of every package, the
+    integration suite and the benchmark harness."""
     session.install(
         "mypy",
+        "-r",
+        str(INTEGRATION_DIR / "requirements.txt"),
         *_install_args(session, PACKAGES.values(), groups=["test", "typing"]),
     )
     failed = []
@@ -286,6 +311,23 @@ def typing(session: nox.Session) -> None:
             )
         except CommandFailed:
             failed.append(package.rel)
+    # The integration suite, with the modules it loads from outside its
+    # folder: the docs' table renderer and the build session's checks.
+    session.chdir(INTEGRATION_DIR)
+    search_path = os.pathsep.join(
+        str(path) for path in (DOCS_DIR / "_ext", RELEASE_CHECKS.parent)
+    )
+    try:
+        session.run(
+            "mypy",
+            "--config-file",
+            str(ROOT / "mypy.ini"),
+            ".",
+            *session.posargs,
+            env={"MYPYPATH": search_path},
+        )
+    except CommandFailed:
+        failed.append(INTEGRATION_DIR.relative_to(ROOT).as_posix())
     # The benchmark harness and its tests. The scenario apps of the other
     # frameworks import packages that live only in the benchmark venvs.
     bench_dir = BENCH_SCRIPT.parent
@@ -336,41 +378,69 @@ def _venv_python(env: Path) -> Path:
     return env / ("Scripts" if os.name == "nt" else "bin") / "python"
 
 
-@nox.session
-def build(session: nox.Session) -> None:
-    """Build every package's wheel and sdist, then install each wheel alone."""
+def _build_dists(session: nox.Session, *, sdists: bool = True) -> Path:
+    """Build every package's wheel (and sdist) into a fresh folder; return it."""
     use_uv = session.venv_backend == "uv"
-    tmp = Path(session.create_tmp()).resolve()
-    dist = tmp / "dist"
+    dist = Path(session.create_tmp()).resolve() / "dist"
     shutil.rmtree(dist, ignore_errors=True)
+    kinds = [] if sdists else ["--wheel"]
+    out = ["--out-dir" if use_uv else "--outdir", str(dist)]
     if not use_uv:
         session.install("build")
+    builder = ["uv", "build"] if use_uv else ["python", "-m", "build"]
     for package in PACKAGES.values():
-        if use_uv:
-            session.run("uv", "build", "--out-dir", str(dist), str(package.path))
-        else:
-            session.run(
-                "python", "-m", "build", "--outdir", str(dist), str(package.path)
-            )
+        session.run(*builder, *kinds, *out, str(package.path))
+    return dist
 
-    def artifact(package: Package, pattern: str) -> Path:
-        stem = f"{package.name.replace('-', '_')}-{package.version}"
-        found = sorted(dist.glob(stem + pattern))
-        if len(found) != 1:
-            session.error(f"Expected one {stem}{pattern} in {dist}, found {found}")
-        return found[0]
+
+def _artifact(session: nox.Session, dist: Path, package: Package, pattern: str) -> Path:
+    """Return the one file of ``package`` in ``dist`` matching ``pattern``."""
+    stem = f"{package.name.replace('-', '_')}-{package.version}"
+    found = sorted(dist.glob(stem + pattern))
+    if len(found) != 1:
+        session.error(f"Expected one {stem}{pattern} in {dist}, found {found}")
+    return found[0]
+
+
+def _wheel_requirements(
+    session: nox.Session, dist: Path, packages: dict[str, set[str]]
+) -> list[str]:
+    """Name each local package (with extras) as its wheel file in ``dist``.
+
+    Named as files, not left to --find-links: an index could offer a newer
+    release of the same name, or an unrelated project, and win.
+    """
+    return [
+        f"{name}{_extras_suffix(extras)} @"
+        f" {_artifact(session, dist, PACKAGES[name], '-*.whl').as_uri()}"
+        for name, extras in packages.items()
+    ]
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build every package's wheel and sdist and install each wheel alone;
+    check our distribution names against PyPI and the docs; install an
+    extension from its folder with the local wheels, as a user would."""
+    session.install("packaging")
+    # The name checks report and the build goes on, so one run shows every
+    # problem; the session fails at the end if a check did.
+    failed = []
+    for check in ("mentions", "pypi"):
+        try:
+            session.run("python", str(RELEASE_CHECKS), check)
+        except CommandFailed:
+            failed.append(f"release_checks.py {check}")
+    use_uv = session.venv_backend == "uv"
+    dist = _build_dists(session)
+    tmp = dist.parent
 
     session_python = _venv_python(Path(session.virtualenv.location))
     for package in PACKAGES.values():
-        wheel = artifact(package, "-*.whl")
-        artifact(package, ".tar.gz")
-        # The local dependencies are named as wheel files, not left to
-        # --find-links: an index could offer an unrelated "vial" that wins.
-        local = []
+        wheel = _artifact(session, dist, package, "-*.whl")
+        _artifact(session, dist, package, ".tar.gz")
         declared = [(dep, False) for dep in package.dependencies]
-        for name, extras in _resolve(session, declared)[0].items():
-            uri = artifact(PACKAGES[name], "-*.whl").as_uri()
-            local.append(f"{name}{_extras_suffix(extras)} @ {uri}")
+        local = _wheel_requirements(session, dist, _resolve(session, declared)[0])
         env = tmp / "envs" / package.slug
         shutil.rmtree(env, ignore_errors=True)
         python = str(_venv_python(env))
@@ -392,6 +462,39 @@ def build(session: nox.Session) -> None:
             )  # fmt: skip
             session.run(python, "-m", "pip", "check", external=True)
         session.run(python, "-c", f"import {package.import_name}", external=True)
+    _install_as_a_user(session, dist, PACKAGES["vial-login"])
+    if failed:
+        session.error(f"Failed (see their output above): {', '.join(failed)}")
+
+
+def _install_as_a_user(session: nox.Session, dist: Path, package: Package) -> None:
+    """``pip install --find-links <wheels> ./extensions/<slug>`` into an empty
+    venv must give our core, not a project of the same name from the index."""
+    env = dist.parent / "envs" / f"user-{package.slug}"
+    shutil.rmtree(env, ignore_errors=True)
+    # The plain venv module and pip, as a user has them: no uv, no nox venv.
+    session.run(sys.executable, "-m", "venv", str(env), external=True)
+    python = str(_venv_python(env))
+    session.run(
+        python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "--find-links", str(dist), str(package.path),
+        external=True,
+    )  # fmt: skip
+    core = PACKAGES["vial-core"]
+    # Same version and same source as core/: our wheel, not an index's.
+    check = (
+        "import importlib.metadata, pathlib, sys, vial.ext\n"
+        "version = importlib.metadata.version('vial-core')\n"
+        "ours = pathlib.Path(sys.argv[2]).read_bytes()\n"
+        "installed = pathlib.Path(vial.ext.__file__).read_bytes()\n"
+        "if version != sys.argv[1] or installed != ours:\n"
+        "    sys.exit(f'pip installed vial-core {version} at {vial.ext.__file__},'\n"
+        "             ' not the wheel built from core/')\n"
+        f"import {package.import_name}\n"
+        "print(f'vial-core {version} from the local wheel; vial.ext imports')\n"
+    )
+    ext_init = core.path / "src" / "vial" / "ext" / "__init__.py"
+    session.run(python, "-c", check, core.version, str(ext_init), external=True)
 
 
 @nox.session
