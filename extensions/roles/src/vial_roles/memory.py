@@ -102,8 +102,10 @@ class MemoryDatastore:
 
     def get_user_roles(self, user: t.Any) -> list[RoleMixin]:
         """Return the roles ``user`` holds, sorted by name."""
-        names = self._grants.get(self._key(user), ())
-        return [self._roles[name] for name in sorted(names) if name in self._roles]
+        key = self._key(user)
+        with self._lock:
+            names = sorted(self._grants.get(key, ()))
+        return [self._roles[name] for name in names if name in self._roles]
 
     def add_role_to_user(self, user: t.Any, role: RoleMixin) -> bool:
         """Give ``role`` to ``user``; return ``False`` if they held it already.
