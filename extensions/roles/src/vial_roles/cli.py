@@ -23,6 +23,12 @@ if t.TYPE_CHECKING:
     from .mixins import RoleMixin
 
 
+_USER_HELP = (
+    "USER is the value of the attribute the datastore finds users by (its"
+    " identifier, such as an email address)."
+)
+
+
 def _find_user(identifier: str) -> t.Any:
     datastore = get_datastore()
     user = datastore.find_user(identifier)
@@ -39,6 +45,19 @@ def _find_role(name: str) -> RoleMixin:
         return find_role(name)
     except LookupError as e:
         raise click.ClickException(str(e)) from None
+
+
+def _change(user: str, role: str, *, grant: bool) -> None:
+    change = grant_role if grant else revoke_role
+    if change(_find_user(user), _find_role(role)):
+        if grant:
+            click.echo(f"Gave the role {role!r} to {user!r}.")
+        else:
+            click.echo(f"Took the role {role!r} from {user!r}.")
+    elif grant:
+        click.echo(f"{user!r} already has the role {role!r}; nothing changed.")
+    else:
+        click.echo(f"{user!r} does not have the role {role!r}; nothing changed.")
 
 
 def make_cli() -> click.Group:
@@ -62,37 +81,19 @@ def make_cli() -> click.Group:
             raise click.ClickException(str(e)) from None
         click.echo(f"Created the role {role.name!r}.")
 
-    @group.command("add")
+    @group.command("add", help=f"Give the role ROLE to the user USER.\n\n{_USER_HELP}")
     @click.argument("user")
     @click.argument("role")
     def add_command(user: str, role: str) -> None:
-        """Give the role ROLE to the user USER.
+        _change(user, role, grant=True)
 
-        USER is the value of the attribute the datastore finds users by
-        (its identifier, such as an email address).
-        """
-        found_user = _find_user(user)
-        found_role = _find_role(role)
-        if grant_role(found_user, found_role):
-            click.echo(f"Gave the role {role!r} to {user!r}.")
-        else:
-            click.echo(f"{user!r} already has the role {role!r}; nothing changed.")
-
-    @group.command("remove")
+    @group.command(
+        "remove", help=f"Take the role ROLE from the user USER.\n\n{_USER_HELP}"
+    )
     @click.argument("user")
     @click.argument("role")
     def remove_command(user: str, role: str) -> None:
-        """Take the role ROLE from the user USER.
-
-        USER is the value of the attribute the datastore finds users by
-        (its identifier, such as an email address).
-        """
-        found_user = _find_user(user)
-        found_role = _find_role(role)
-        if revoke_role(found_user, found_role):
-            click.echo(f"Took the role {role!r} from {user!r}.")
-        else:
-            click.echo(f"{user!r} does not have the role {role!r}; nothing changed.")
+        _change(user, role, grant=False)
 
     @group.command("list")
     def list_command() -> None:

@@ -66,13 +66,7 @@ def grant_role(user: t.Any, role: str | RoleMixin) -> bool:
 
     :raises LookupError: there is no role of that name.
     """
-    found = find_role(role)
-    datastore = get_datastore()
-    if not datastore.add_role_to_user(user, found):
-        return False
-    datastore.commit()
-    role_granted.send(get_app(), user=user, role=found)
-    return True
+    return _change_role(user, role, grant=True)
 
 
 def revoke_role(user: t.Any, role: str | RoleMixin) -> bool:
@@ -83,10 +77,17 @@ def revoke_role(user: t.Any, role: str | RoleMixin) -> bool:
 
     :raises LookupError: there is no role of that name.
     """
+    return _change_role(user, role, grant=False)
+
+
+def _change_role(user: t.Any, role: str | RoleMixin, *, grant: bool) -> bool:
     found = find_role(role)
     datastore = get_datastore()
-    if not datastore.remove_role_from_user(user, found):
+    change = datastore.add_role_to_user if grant else datastore.remove_role_from_user
+    if not change(user, found):
         return False
     datastore.commit()
-    role_revoked.send(get_app(), user=user, role=found)
+    # After the commit: receivers (audit logs) see only what took effect.
+    signal = role_granted if grant else role_revoked
+    signal.send(get_app(), user=user, role=found)
     return True
