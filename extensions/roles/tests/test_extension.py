@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from vial import Vial
@@ -129,3 +132,17 @@ def test_other_apps_are_left_alone() -> None:
     with without.test_request_context():
         assert current_user.is_anonymous
     assert manager.anonymous_user is AnonymousUserMixin
+
+
+def test_sqlalchemy_is_imported_only_when_used() -> None:
+    # Apps with other storage need no SQLAlchemy installed.
+    code = (
+        "import sys, vial_roles\n"
+        "from vial import Vial\n"
+        "vial_roles.Roles(Vial('x'), vial_roles.MemoryDatastore())\n"
+        "print(sorted(m for m in sys.modules if 'sqlalchemy' in m))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\n"
