@@ -265,6 +265,8 @@ class HTTPDigestAuth(HTTPAuth):
         if not same_secret(
             auth.response, self._expected_response(auth, stored_password)
         ):
+            # Only a right answer earns the silent retry of stale=TRUE.
+            record_failure("invalid")
             return False
         # A stale nonce with a right answer: the client is asked again with
         # stale=TRUE (recorded by the nonce check) and retries on its own.

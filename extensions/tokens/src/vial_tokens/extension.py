@@ -137,10 +137,16 @@ class TokenAuth(HTTPAuth):
             is already set up on it.
         :raises ValueError: a ``TOKENS_*`` setting has an unusable value.
         """
+        if STATE.is_registered(app):
+            STATE.register(app, STATE.get(app))  # raises: set up twice
         OPTIONS.apply(app)
         require_secret_key(app, "API tokens")
         _check_config(app)
         state = TokensState(self, store if store is not None else self._store)
+        # The CLI imports click, which a served app need not load otherwise.
+        from .cli import make_cli
+
+        app.cli.add_command(make_cli())
         add_credentials_check(app, self.carries_credentials)
         STATE.register(app, state)
 
