@@ -6,6 +6,7 @@ import base64
 import json
 import time
 import typing as t
+from datetime import datetime
 from datetime import timedelta
 
 import pytest
@@ -435,14 +436,17 @@ def test_an_opaque_token_authenticates_and_records_its_use(
 
 
 def test_last_used_is_written_at_most_once_per_interval(
-    app: Vial, tokens: TokenAuth, users: UserStore
+    app: Vial, users: UserStore
 ) -> None:
-    store = STATE.get(app).store
-    assert isinstance(store, MemoryTokenStore)
+    writes: list[datetime] = []
+
+    class CountingStore(MemoryTokenStore):
+        def touch(self, token_id: str, when: datetime) -> None:
+            writes.append(when)
+            super().touch(token_id, when)
+
+    tokens = setup_app(app, users, store=CountingStore())
     token = issue_opaque(app, tokens, users.users["alice"])
-    writes = []
-    original = store.touch
-    store.touch = lambda token_id, when: (writes.append(when), original(token_id, when))  # type: ignore[method-assign]
     client = app.test_client()
     for _ in range(3):
         assert client.get("/me", headers=bearer(token)).status_code == 200

@@ -130,7 +130,11 @@ def test_roles_of_a_user_given_as_true_come_from_the_credentials(app: Vial) -> N
     auth = HTTPTokenAuth()
     auth.verify_token(lambda token: True)
     seen: list[t.Any] = []
-    auth.get_user_roles(lambda auth_: seen.append(auth_.token) or {"admin"})
+
+    @auth.get_user_roles
+    def roles(credentials: t.Any) -> set[str]:
+        seen.append(credentials.token)
+        return {"admin"}
 
     @app.get("/r")
     @auth.login_required(role="admin")
