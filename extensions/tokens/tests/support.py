@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import time
 import typing as t
+
+import pytest
 
 from vial_tokens import new_alt_id
 
@@ -87,3 +90,9 @@ def bearer(token: str, scheme: str = "Bearer") -> dict[str, str]:
 
 
 JSON: t.Final = {"Accept": "application/json"}
+
+
+def move_clock(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Make ``time.time()``, which itsdangerous reads, return a later time."""
+    later = time.time() + seconds
+    monkeypatch.setattr(time, "time", lambda: later)

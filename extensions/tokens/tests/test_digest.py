@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import time
 import typing as t
 
 import pytest
 from support import JSON
+from support import move_clock
 from werkzeug.http import parse_dict_header
 
 from vial import Vial
@@ -130,14 +130,22 @@ def test_wrong_password_or_user(app: Vial) -> None:
     assert client.get("/private", headers=unknown).status_code == 401
 
 
-def test_a_stale_nonce_is_answered_with_stale_true(
+@pytest.fixture
+def stale(
     app: Vial, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[VialClient, dict[str, str]]:
+    """A client and the challenge it got, five minutes and a second ago."""
     make_app(app)
     client = app.test_client()
     params = challenge(client, "/private")
-    later = time.time() + 301
-    monkeypatch.setattr(time, "time", lambda: later)
+    move_clock(monkeypatch, 301)
+    return client, params
+
+
+def test_a_stale_nonce_is_answered_with_stale_true(
+    stale: tuple[VialClient, dict[str, str]],
+) -> None:
+    client, params = stale
     response = client.get("/private", headers={**answer(params), **JSON})
     assert response.status_code == 401
     assert response.json is not None
@@ -151,26 +159,19 @@ def test_a_stale_nonce_is_answered_with_stale_true(
 
 
 def test_a_stale_nonce_with_a_wrong_password_is_not_stale(
-    app: Vial, monkeypatch: pytest.MonkeyPatch
+    stale: tuple[VialClient, dict[str, str]],
 ) -> None:
-    make_app(app)
-    client = app.test_client()
-    params = challenge(client, "/private")
-    later = time.time() + 301
-    monkeypatch.setattr(time, "time", lambda: later)
+    client, params = stale
     response = client.get("/private", headers=answer(params, password="wrong"))
+    assert response.status_code == 401
     assert "stale" not in response.headers["WWW-Authenticate"]
 
 
 def test_the_nonce_lifetime_is_configurable(
-    app: Vial, monkeypatch: pytest.MonkeyPatch
+    app: Vial, stale: tuple[VialClient, dict[str, str]]
 ) -> None:
     app.config["TOKENS_DIGEST_NONCE_MAX_AGE"] = 3600
-    make_app(app)
-    client = app.test_client()
-    params = challenge(client, "/private")
-    later = time.time() + 301
-    monkeypatch.setattr(time, "time", lambda: later)
+    client, params = stale
     assert client.get("/private", headers=answer(params)).status_code == 200
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 import typing as t
 from datetime import datetime
 from datetime import timedelta
@@ -12,6 +11,7 @@ from datetime import timedelta
 import pytest
 from support import bearer
 from support import JSON
+from support import move_clock
 from support import User
 from support import UserStore
 
@@ -113,6 +113,20 @@ def test_use_on_an_app_never_set_up_names_init_app(users: UserStore) -> None:
         tokens.issue_token(users.users["alice"])
 
 
+def test_a_view_on_an_app_never_set_up_names_init_app() -> None:
+    tokens = TokenAuth()
+    app = Vial("bare")
+    app.testing = True
+
+    @app.get("/me")
+    @tokens.login_required
+    def me() -> str:
+        return "me"
+
+    with pytest.raises(RuntimeError, match="init_app"):
+        app.test_client().get("/me")
+
+
 def test_a_missing_secret_key_fails_at_init_app() -> None:
     app = Vial("no_key")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
@@ -200,8 +214,7 @@ def test_an_expired_token_is_refused(
 ) -> None:
     token = issue(app, tokens, users.users["alice"])
     app.config["TOKENS_MAX_AGE"] = 60
-    later = time.time() + 61
-    monkeypatch.setattr(time, "time", lambda: later)
+    move_clock(monkeypatch, 61)
     response = app.test_client().get("/me", headers={**bearer(token), **JSON})
     assert response.status_code == 401
     assert response.json is not None
@@ -215,8 +228,7 @@ def test_a_shorter_lifetime_is_honoured(
     token = issue(app, tokens, users.users["alice"], expires_in=timedelta(seconds=30))
     client = app.test_client()
     assert client.get("/me", headers=bearer(token)).status_code == 200
-    later = time.time() + 31
-    monkeypatch.setattr(time, "time", lambda: later)
+    move_clock(monkeypatch, 31)
     response = client.get("/me", headers={**bearer(token), **JSON})
     assert response.status_code == 401
     assert response.json is not None

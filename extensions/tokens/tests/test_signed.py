@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from support import move_clock
 
 from vial import Vial
 from vial.ext import get_serializer
@@ -28,8 +27,7 @@ def test_expiry_by_max_age_and_by_lifetime(
 ) -> None:
     long_lived = dump_signed_token("alt", None, app)
     short_lived = dump_signed_token("alt", 10, app)
-    later = time.time() + 11
-    monkeypatch.setattr(time, "time", lambda: later)
+    move_clock(monkeypatch, 11)
     assert load_signed_token(long_lived, 60, app) == ("alt", None)
     assert load_signed_token(short_lived, 60, app) == (None, "expired")
     assert load_signed_token(long_lived, 5, app) == (None, "expired")

@@ -28,7 +28,6 @@ import inspect
 import typing as t
 
 from vial.ext import get_app
-from vial.ext import get_request
 
 from .credentials import basic_authorization
 from .credentials import decode_basic
@@ -89,25 +88,16 @@ class HTTPBasicAuth(HTTPAuth):
     def is_compatible_auth(self, headers: Headers) -> bool:
         """Return whether ``headers`` carry basic credentials."""
         parts = split_authorization(headers.get("Authorization", ""))
-        return parts is not None and self._is_own_scheme(parts[0])
-
-    def _is_own_scheme(self, scheme: str) -> bool:
-        return scheme.lower() in {"basic", self.scheme.lower()}
+        return parts is not None and parts[0].lower() in {"basic", self.scheme.lower()}
 
     def read_auth(self) -> ReadAuth:
         """Read and decode the request's basic credentials."""
-        value = get_request().headers.get(self.header or "Authorization")
-        if value is None:
-            return None
-        if len(value) > self.max_credentials_length():
-            return Malformed("too_long")
-        parts = split_authorization(value)
-        if parts is None:
-            return Malformed("malformed")
-        scheme, credentials = parts
-        if not self._is_own_scheme(scheme):
-            return None
-        decoded = decode_basic(credentials)
+        read = self.read_scheme_credentials(
+            "Basic", self.scheme, header=self.header or "Authorization"
+        )
+        if read is None or isinstance(read, Malformed):
+            return read
+        decoded = decode_basic(read[1])
         if decoded is None:
             return Malformed("malformed")
         return basic_authorization(*decoded)

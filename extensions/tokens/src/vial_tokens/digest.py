@@ -36,7 +36,6 @@ from .credentials import digest_authorization
 from .credentials import Malformed
 from .credentials import quote_header_value
 from .credentials import same_secret
-from .credentials import split_authorization
 from .failures import record_failure
 from .failures import recorded_failure
 from .httpauth import HTTPAuth
@@ -223,18 +222,10 @@ class HTTPDigestAuth(HTTPAuth):
 
     def read_auth(self) -> ReadAuth:
         """Read the parameters of the request's digest credentials."""
-        value = get_request().headers.get("Authorization")
-        if value is None:
-            return None
-        if len(value) > self.max_credentials_length():
-            return Malformed("too_long")
-        parts = split_authorization(value)
-        if parts is None:
-            return Malformed("malformed")
-        scheme, credentials = parts
-        if scheme.lower() not in {"digest", self.scheme.lower()}:
-            return None
-        auth = digest_authorization(credentials)
+        read = self.read_scheme_credentials("Digest", self.scheme)
+        if read is None or isinstance(read, Malformed):
+            return read
+        auth = digest_authorization(read[1])
         return Malformed("malformed") if auth is None else auth
 
     def authenticate(self, auth: Authorization | None, stored_password: t.Any) -> bool:

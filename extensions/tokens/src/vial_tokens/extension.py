@@ -339,6 +339,7 @@ class TokenAuth(HTTPAuth):
 
     def read_auth(self) -> ReadAuth:
         """Read the token from the header, or from the query when allowed."""
+        STATE.get()  # a clear error on an app that was never set up
         auth = super().read_auth()
         if auth is not None:
             return auth

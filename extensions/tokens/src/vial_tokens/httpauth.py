@@ -99,7 +99,54 @@ def _role_set(roles: t.Any) -> set[t.Any]:
     return set(roles)
 
 
-class HTTPAuth:
+class ViewGuard:
+    """What protects views: ``login_required`` and ``current_user()``.
+
+    Shared by every scheme and by :class:`~vial_tokens.MultiAuth`, which
+    differ only in which scheme checks a request (:meth:`select_auth`).
+    """
+
+    def select_auth(self) -> HTTPAuth:
+        """Return the scheme that checks the current request."""
+        raise NotImplementedError
+
+    @t.overload
+    def login_required(self, f: F) -> F: ...
+
+    @t.overload
+    def login_required(
+        self,
+        f: None = None,
+        role: RoleRequirement = None,
+        optional: bool | None = None,
+    ) -> t.Callable[[F], F]: ...
+
+    def login_required(
+        self,
+        f: F | None = None,
+        role: RoleRequirement = None,
+        optional: bool | None = None,
+    ) -> F | t.Callable[[F], F]:
+        """Protect a view: only requests with valid credentials reach it.
+
+        Use it bare (``@auth.login_required``) or with arguments:
+        ``@auth.login_required(role="admin")`` also requires a role (see
+        :meth:`authorize`), and ``@auth.login_required(optional=True)`` lets
+        requests without valid credentials through, with ``current_user()``
+        ``None``. ``OPTIONS`` requests always pass, for CORS preflights.
+        """
+        return protect(f, role, optional, self.select_auth)
+
+    def current_user(self) -> t.Any:
+        """Return the user the verify callback returned for this request.
+
+        The user name when the callback returned ``True``; ``None`` when the
+        request was not authenticated, or outside a request.
+        """
+        return authenticated_user()
+
+
+class HTTPAuth(ViewGuard):
     """The base class of the authentication schemes.
 
     Use a subclass: :class:`~vial_tokens.HTTPBasicAuth`,
@@ -126,6 +173,10 @@ class HTTPAuth:
         self.scheme = scheme or ""
         self.realm = realm or DEFAULT_REALM
         self.header = header
+
+    def select_auth(self) -> HTTPAuth:
+        """Return this scheme: it checks every request to its views."""
+        return self
 
     def _init_callbacks(self) -> None:
         self.get_password_callback: t.Callable[..., t.Any] = _no_password
@@ -229,15 +280,28 @@ class HTTPAuth:
         be read. This reads a token: the whole value of a custom header, or
         what follows the scheme in ``Authorization``.
         """
-        headers = get_request().headers
         if self.header is not None and self.header.lower() != "authorization":
-            value = headers.get(self.header)
+            value = get_request().headers.get(self.header)
             if value is None:
                 return None
             if len(value) > self.max_credentials_length():
                 return Malformed("too_long")
             return token_authorization(self.scheme, value.strip())
-        value = headers.get("Authorization")
+        read = self.read_scheme_credentials(self.scheme)
+        if read is None or isinstance(read, Malformed):
+            return read
+        return token_authorization(*read)
+
+    def read_scheme_credentials(
+        self, *schemes: str, header: str = "Authorization"
+    ) -> tuple[str, str] | Malformed | None:
+        """Read ``<scheme> <credentials>`` from a header, for one of ``schemes``.
+
+        ``None`` when the header is missing or names another scheme (compared
+        without regard to case); :class:`~vial_tokens.credentials.Malformed`
+        when it is too long or has no space after the scheme.
+        """
+        value = get_request().headers.get(header)
         if value is None:
             return None
         if len(value) > self.max_credentials_length():
@@ -245,10 +309,9 @@ class HTTPAuth:
         parts = split_authorization(value)
         if parts is None:
             return Malformed("malformed")
-        scheme, credentials = parts
-        if scheme.lower() != self.scheme.lower():
+        if parts[0].lower() not in {scheme.lower() for scheme in schemes}:
             return None
-        return token_authorization(scheme, credentials)
+        return parts
 
     def get_auth(self) -> Authorization | None:
         """Return the request's credentials for this scheme, or ``None``."""
@@ -304,33 +367,6 @@ class HTTPAuth:
 
     # Protecting views
 
-    @t.overload
-    def login_required(self, f: F) -> F: ...
-
-    @t.overload
-    def login_required(
-        self,
-        f: None = None,
-        role: RoleRequirement = None,
-        optional: bool | None = None,
-    ) -> t.Callable[[F], F]: ...
-
-    def login_required(
-        self,
-        f: F | None = None,
-        role: RoleRequirement = None,
-        optional: bool | None = None,
-    ) -> F | t.Callable[[F], F]:
-        """Protect a view: only requests with valid credentials reach it.
-
-        Use it bare (``@auth.login_required``) or with arguments:
-        ``@auth.login_required(role="admin")`` also requires a role (see
-        :meth:`authorize`), and ``@auth.login_required(optional=True)`` lets
-        requests without valid credentials through, with ``current_user()``
-        ``None``. ``OPTIONS`` requests always pass, for CORS preflights.
-        """
-        return protect(f, role, optional, lambda: self)
-
     def check_request(self, role: RoleRequirement, optional: bool) -> t.Any:
         """Authenticate the current request; return the refusal, or ``None``.
 
@@ -372,14 +408,6 @@ class HTTPAuth:
         return None
 
     # The request's user
-
-    def current_user(self) -> t.Any:
-        """Return the user the verify callback returned for this request.
-
-        The user name when the callback returned ``True``; ``None`` when the
-        request was not authenticated, or outside a request.
-        """
-        return authenticated_user()
 
     def username(self) -> str:
         """Return the user name of this request's verified credentials.

@@ -6,16 +6,13 @@ import typing as t
 
 from vial.ext import get_request
 
-from .httpauth import authenticated_user
-from .httpauth import protect
+from .httpauth import ViewGuard
 
 if t.TYPE_CHECKING:
-    from .httpauth import F
     from .httpauth import HTTPAuth
-    from .httpauth import RoleRequirement
 
 
-class MultiAuth:
+class MultiAuth(ViewGuard):
     """Protect views with the first of several schemes the request uses.
 
     .. code-block:: python
@@ -47,28 +44,3 @@ class MultiAuth:
             if auth.is_compatible_auth(headers):
                 return auth
         return self.main_auth
-
-    @t.overload
-    def login_required(self, f: F) -> F: ...
-
-    @t.overload
-    def login_required(
-        self,
-        f: None = None,
-        role: RoleRequirement = None,
-        optional: bool | None = None,
-    ) -> t.Callable[[F], F]: ...
-
-    def login_required(
-        self,
-        f: F | None = None,
-        role: RoleRequirement = None,
-        optional: bool | None = None,
-    ) -> F | t.Callable[[F], F]:
-        """Protect a view, as :meth:`HTTPAuth.login_required` does, with the
-        scheme the request uses."""
-        return protect(f, role, optional, self.select_auth)
-
-    def current_user(self) -> t.Any:
-        """Return the user authenticated for this request, or ``None``."""
-        return authenticated_user()
