@@ -62,3 +62,26 @@ def test_other_keys_and_garbage_are_refused(app: Vial) -> None:
     assert load_signed_token(foreign, 60, app) == (None, "invalid")
     for garbage in ("", "a.b.c", "✓", "x" * 500):
         assert load_signed_token(garbage, 60, app) == (None, "invalid")
+
+
+def test_a_token_from_the_future_is_refused(
+    app: Vial, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as later:
+        move_clock(later, 120)
+        token = dump_signed_token("alt", None, app)
+    assert load_signed_token(token, 60, app) == (None, "invalid")
+
+
+def test_a_cached_check_still_expires_and_follows_key_changes(
+    app: Vial, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = dump_signed_token("alt", None, app)
+    assert load_signed_token(token, 60, app) == ("alt", None)
+    assert load_signed_token(token, 60, app) == ("alt", None)  # from the cache
+    app.config["SECRET_KEY"] = "a new key without fallbacks"
+    assert load_signed_token(token, 60, app) == (None, "invalid")
+    app.config["SECRET_KEY_FALLBACKS"] = ["test secret key"]
+    assert load_signed_token(token, 60, app) == ("alt", None)
+    move_clock(monkeypatch, 61)
+    assert load_signed_token(token, 60, app) == (None, "expired")

@@ -99,13 +99,25 @@ OPTIONS = ConfigOptions(
 )
 
 
+_DEFAULTS = {option.name: option.default for option in OPTIONS}
+
+
+def setting(app: Vial, name: str) -> t.Any:
+    """Return the app's value of a ``TOKENS_*`` key, or its default.
+
+    ``OPTIONS.read`` without the copy of mutable defaults (there are none),
+    for the settings read on every authenticated request.
+    """
+    return app.config.get(name, _DEFAULTS[name])
+
+
 def read_seconds(app: Vial, name: str) -> float | None:
     """Return a duration option of ``app`` in seconds; ``None`` stays ``None``.
 
     :raises TypeError: the app set the key to something that is not a
         timedelta, a number of seconds or None.
     """
-    value = OPTIONS.read(app, name)
+    value = setting(app, name)
     if value is None:
         return None
     if isinstance(value, timedelta):

@@ -40,6 +40,7 @@ from vial.ext import require_secret_key
 
 from .config import OPTIONS
 from .config import read_seconds
+from .config import setting
 from .credentials import Malformed
 from .credentials import quote_header_value
 from .credentials import same_secret
@@ -155,7 +156,7 @@ class TokenAuth(HTTPAuth):
     @property
     def scheme(self) -> str:
         """The current app's ``TOKENS_SCHEME``."""
-        scheme: str = OPTIONS.read(get_app(), "TOKENS_SCHEME")
+        scheme: str = setting(get_app(), "TOKENS_SCHEME")
         return scheme
 
     @scheme.setter
@@ -165,7 +166,7 @@ class TokenAuth(HTTPAuth):
     @property
     def realm(self) -> str:
         """The current app's ``TOKENS_REALM``."""
-        realm: str = OPTIONS.read(get_app(), "TOKENS_REALM")
+        realm: str = setting(get_app(), "TOKENS_REALM")
         return realm
 
     @realm.setter
@@ -175,7 +176,7 @@ class TokenAuth(HTTPAuth):
     @property
     def header(self) -> str | None:
         """The current app's ``TOKENS_HEADER``."""
-        header: str = OPTIONS.read(get_app(), "TOKENS_HEADER")
+        header: str = setting(get_app(), "TOKENS_HEADER")
         return header
 
     @header.setter
@@ -210,7 +211,7 @@ class TokenAuth(HTTPAuth):
         if self.alt_id_callback is not None:
             value = self.alt_id_callback(user)
         else:
-            attribute = OPTIONS.read(get_app(), "TOKENS_ALT_ID_ATTRIBUTE")
+            attribute = setting(get_app(), "TOKENS_ALT_ID_ATTRIBUTE")
             value = getattr(user, attribute, None)
         if value is None or value == "":
             raise ValueError(
@@ -263,7 +264,7 @@ class TokenAuth(HTTPAuth):
         app = get_app()
         store = self._store_of(app)
         if expires_in is _DEFAULT:
-            expires_in = OPTIONS.read(app, "TOKENS_OPAQUE_MAX_AGE")
+            expires_in = setting(app, "TOKENS_OPAQUE_MAX_AGE")
         now = utcnow()
         token_id, secret, token = new_opaque_token()
         record = TokenRecord(
@@ -334,7 +335,7 @@ class TokenAuth(HTTPAuth):
         """Return whether ``request`` carries a token in the configured place."""
         if self.is_compatible_auth(request.headers):
             return True
-        parameter = OPTIONS.read(get_app(), "TOKENS_QUERY_PARAMETER")
+        parameter = setting(get_app(), "TOKENS_QUERY_PARAMETER")
         return bool(parameter) and parameter in request.args
 
     def read_auth(self) -> ReadAuth:
@@ -343,7 +344,7 @@ class TokenAuth(HTTPAuth):
         auth = super().read_auth()
         if auth is not None:
             return auth
-        parameter = OPTIONS.read(get_app(), "TOKENS_QUERY_PARAMETER")
+        parameter = setting(get_app(), "TOKENS_QUERY_PARAMETER")
         if not parameter:
             return None
         value = get_request().args.get(parameter)

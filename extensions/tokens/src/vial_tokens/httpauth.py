@@ -31,7 +31,7 @@ from vial.ext import get_app
 from vial.ext import get_request
 from vial.ext import set_request_user
 
-from .config import OPTIONS
+from .config import setting
 from .credentials import Malformed
 from .credentials import split_authorization
 from .credentials import token_authorization
@@ -269,7 +269,7 @@ class HTTPAuth(ViewGuard):
 
     def max_credentials_length(self) -> int:
         """Return the longest credentials accepted, in characters."""
-        limit: int = OPTIONS.read(get_app(), "TOKENS_MAX_CREDENTIALS_LENGTH")
+        limit: int = setting(get_app(), "TOKENS_MAX_CREDENTIALS_LENGTH")
         return limit
 
     def read_auth(self) -> ReadAuth:

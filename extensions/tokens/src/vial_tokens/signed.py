@@ -19,9 +19,9 @@ from __future__ import annotations
 import hashlib
 import time
 import typing as t
+from functools import lru_cache
 
 from itsdangerous import BadData
-from itsdangerous import SignatureExpired
 
 from vial.ext import get_serializer
 
@@ -63,22 +63,41 @@ def load_signed_token(
     Exactly one item of the pair is ``None``.
     """
     try:
-        payload, issued = _serializer(app).loads(
-            token, max_age=int(max_age), return_timestamp=True
-        )
-    except SignatureExpired:
-        return None, "expired"
+        alt_id, lifetime, issued = _check_signature(_serializer(app), token)
     except BadData:
         return None, "invalid"
-    if not isinstance(payload, dict):
+    age = time.time() - issued
+    if age < 0:  # signed in the future: not by this app's clock
         return None, "invalid"
+    if age > max_age or (lifetime is not None and age > lifetime):
+        return None, "expired"
+    return alt_id, None
+
+
+@lru_cache(maxsize=1024)
+def _check_signature(
+    serializer: URLSafeTimedSerializer, token: str
+) -> tuple[str, int | None, float]:
+    """Return the alternative id, lifetime and issue time of a genuine token.
+
+    Cached: a client sends the same token with many requests, and checking
+    the signature is most of the cost of a token-authenticated request. The
+    serializer (one per set of keys) is part of the key, so a rotated key is
+    checked afresh; only genuine tokens are cached, and the age is checked
+    by the caller on every request.
+
+    :raises itsdangerous.BadData: the signature does not match, or the
+        payload is not what :func:`dump_signed_token` writes.
+    """
+    payload, issued = serializer.loads(token, return_timestamp=True)
+    if not isinstance(payload, dict):
+        raise BadData("The token's payload is not an object.")
     alt_id = payload.get("u")
     lifetime = payload.get("e")
     if not isinstance(alt_id, str) or not alt_id:
-        return None, "invalid"
-    if lifetime is not None:
-        if not isinstance(lifetime, int) or isinstance(lifetime, bool):
-            return None, "invalid"
-        if time.time() - issued.timestamp() > lifetime:
-            return None, "expired"
-    return alt_id, None
+        raise BadData("The token carries no alternative id.")
+    if lifetime is not None and (
+        not isinstance(lifetime, int) or isinstance(lifetime, bool)
+    ):
+        raise BadData("The token's lifetime is not a whole number of seconds.")
+    return alt_id, lifetime, issued.timestamp()
