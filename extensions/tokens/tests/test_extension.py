@@ -593,6 +593,31 @@ def test_the_user_becomes_the_request_user_and_no_cookie_is_set(
     assert "Set-Cookie" not in response.headers
 
 
+def test_with_vial_login_the_token_user_is_current_user_for_one_request(
+    app: Vial, tokens: TokenAuth, users: UserStore
+) -> None:
+    from vial_login import current_user
+    from vial_login import LoginManager
+
+    LoginManager(app).user_loader(users.by_id)
+
+    @app.get("/current")
+    @tokens.login_required(optional=True)
+    def current() -> dict[str, t.Any]:
+        return {
+            "authenticated": current_user.is_authenticated,
+            "name": getattr(current_user, "name", None),
+        }
+
+    client = app.test_client()
+    token = issue(app, tokens, users.users["bob"])
+    response = client.get("/current", headers=bearer(token))
+    assert response.json == {"authenticated": True, "name": "bob"}
+    assert "Set-Cookie" not in response.headers
+    # The next request without the token is anonymous again.
+    assert client.get("/current").json == {"authenticated": False, "name": None}
+
+
 def test_requests_with_a_token_count_as_api_requests(
     app: Vial, tokens: TokenAuth
 ) -> None:
