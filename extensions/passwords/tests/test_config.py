@@ -1,17 +1,9 @@
 from __future__ import annotations
 
-import importlib.util
-import typing as t
-from pathlib import Path
-
 from vial import Vial
 from vial_passwords import Passwords
 from vial_passwords.config import DEFAULT_HASH_OPTIONS
 from vial_passwords.config import OPTIONS
-
-PACKAGE = Path(__file__).resolve().parent.parent
-README = PACKAGE / "README.md"
-REPOSITORY = PACKAGE.parent.parent
 
 
 def test_apply_fills_every_key() -> None:
@@ -47,28 +39,3 @@ def test_defaults_are_not_shared_between_apps() -> None:
     assert second.config["PASSWORD_SCHEMES"] == ["argon2", "bcrypt", "pbkdf2_sha512"]
     assert DEFAULT_HASH_OPTIONS["argon2"]["memory_cost"] == 19456
     assert second.config["PASSWORD_HASH_OPTIONS"]["argon2"]["memory_cost"] == 19456
-
-
-def _markdown_table() -> str:
-    """Render OPTIONS with the docs extension's renderer, as the docs do."""
-    path = REPOSITORY / "docs" / "_ext" / "vial_config_tables.py"
-    spec = importlib.util.spec_from_file_location("vial_config_tables", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return t.cast(str, module.markdown_table(OPTIONS))
-
-
-def test_readme_table_is_the_code() -> None:
-    text = README.read_text(encoding="utf-8")
-    shown = text.partition("<!-- config table start -->")[2]
-    shown = shown.partition("<!-- config table end -->")[0]
-    assert shown.strip() == _markdown_table().strip()
-
-
-def test_docs_page_renders_the_table() -> None:
-    page = REPOSITORY / "docs" / "extensions" / "passwords.rst"
-    assert ".. vial-config-table:: vial_passwords.config.OPTIONS\n" in page.read_text(
-        "utf-8"
-    )

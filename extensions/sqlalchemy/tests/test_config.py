@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib.util
 import pathlib
 import re
 import typing as t
@@ -11,8 +10,6 @@ from vial_sqlalchemy.config import OPTIONS
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent
 SOURCE = PACKAGE / "src" / "vial_sqlalchemy"
-README = PACKAGE / "README.md"
-REPOSITORY = PACKAGE.parent.parent
 
 
 def test_defaults(tmp_path: t.Any) -> None:
@@ -58,28 +55,3 @@ def test_every_key_the_code_reads_is_an_option() -> None:
     for path in SOURCE.glob("*.py"):
         used.update(re.findall(r"SQLALCHEMY_[A-Z_]+[A-Z]", path.read_text("utf-8")))
     assert used == {option.name for option in OPTIONS}
-
-
-def _markdown_table() -> str:
-    """Render OPTIONS with the docs extension's renderer, as the docs do."""
-    path = REPOSITORY / "docs" / "_ext" / "vial_config_tables.py"
-    spec = importlib.util.spec_from_file_location("vial_config_tables", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return t.cast(str, module.markdown_table(OPTIONS))
-
-
-def test_readme_table_is_the_code() -> None:
-    text = README.read_text(encoding="utf-8")
-    shown = text.partition("<!-- config table start -->")[2]
-    shown = shown.partition("<!-- config table end -->")[0]
-    assert shown.strip() == _markdown_table().strip()
-
-
-def test_docs_page_renders_the_table() -> None:
-    page = REPOSITORY / "docs" / "extensions" / "sqlalchemy.rst"
-    assert ".. vial-config-table:: vial_sqlalchemy.config.OPTIONS\n" in page.read_text(
-        "utf-8"
-    )

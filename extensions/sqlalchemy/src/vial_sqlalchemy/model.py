@@ -246,30 +246,18 @@ class BindMetaMixin(type):
     """The metaclass form of :class:`BindMixin`, for bases made by
     :func:`~sqlalchemy.orm.declarative_base`."""
 
-    def __init__(
-        cls,
-        name: str,
-        bases: tuple[type, ...],
-        namespace: dict[str, t.Any],
-        **kwargs: t.Any,
-    ) -> None:
+    def __init__(cls, *args: t.Any, **kwargs: t.Any) -> None:
         _use_bind_metadata(cls)
-        super().__init__(name, bases, namespace, **kwargs)
+        super().__init__(*args, **kwargs)
 
 
 class NameMetaMixin(type):
     """The metaclass form of :class:`NameMixin`, for bases made by
     :func:`~sqlalchemy.orm.declarative_base`."""
 
-    def __init__(
-        cls,
-        name: str,
-        bases: tuple[type, ...],
-        namespace: dict[str, t.Any],
-        **kwargs: t.Any,
-    ) -> None:
-        _name_table(cls)
-        super().__init__(name, bases, namespace, **kwargs)
+    def __init__(cls, *args: t.Any, **kwargs: t.Any) -> None:
+        _name_table(cls)  # before DeclarativeMeta maps the class
+        super().__init__(*args, **kwargs)
         _share_parent_table(cls)
 
     def __table_cls__(cls, *args: t.Any, **kwargs: t.Any) -> sa.Table | None:
