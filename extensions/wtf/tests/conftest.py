@@ -28,3 +28,15 @@ def clock_ahead(monkeypatch: pytest.MonkeyPatch) -> t.Callable[[float], None]:
         monkeypatch.setattr(itsdangerous.timed, "time", fake)
 
     return ahead
+
+
+@pytest.fixture
+def recaptcha_app(app: Vial) -> Vial:
+    """The app with reCAPTCHA keys, out of TESTING so answers are checked."""
+    app.config.update(
+        TESTING=False,
+        PROPAGATE_EXCEPTIONS=True,
+        RECAPTCHA_PUBLIC_KEY="site-key",
+        RECAPTCHA_PRIVATE_KEY="secret-key",
+    )
+    return app

@@ -8,22 +8,26 @@ from itsdangerous import URLSafeTimedSerializer
 from wtforms.validators import ValidationError
 
 from vial import Blueprint
+from vial import g
 from vial import render_template_string
 from vial import request
 from vial import session
 from vial import Vial
+from vial.ext import add_credentials_check
+from vial.ext import identity_changed
 from vial.testing import VialClient
+from vial.wrappers import Request
+from vial_wtf import csrf_meta_tag
 from vial_wtf import CSRFError
 from vial_wtf import CSRFProtect
 from vial_wtf import generate_csrf
 from vial_wtf import validate_csrf
+from vial_wtf import VialForm
 from vial_wtf.csrf import _check_request
+from vial_wtf.csrf import same_origin
 from vial_wtf.errors import FORM_EXPIRED
 from vial_wtf.state import CSRFState
 from vial_wtf.state import STATE
-
-if t.TYPE_CHECKING:
-    pass
 
 
 def _add_views(app: Vial) -> None:
@@ -681,3 +685,261 @@ def test_init_app_after_serving_leaves_no_false_protection(app: Vial) -> None:
     with pytest.raises(AssertionError, match="first request"):
         CSRFProtect(app)
     assert "csrf" not in app.extensions
+
+
+# g.csrf_valid, as Flask-WTF sets and reads it
+
+
+def _form_view(app: Vial, rule: str = "/form") -> None:
+    """A view validating a bare form with its own CSRF field."""
+
+    @app.post(rule, endpoint=rule)
+    def form_view() -> str:
+        form = VialForm()
+        if form.validate():
+            return f"valid {g.get('csrf_valid')}"
+        return str(form["csrf_token"].errors[0])
+
+
+def test_passed_check_sets_csrf_valid_and_forms_skip_theirs(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    _form_view(app)
+    token = _token(client)
+    # The token in a header only: the form's own field is empty.
+    assert client.post("/form", headers={"X-CSRFToken": token}).text == "valid True"
+
+
+def test_forms_honour_csrf_valid_set_by_another_extension(
+    app: Vial, client: VialClient
+) -> None:
+    # Flask-Security turns the automatic check off and sets g.csrf_valid
+    # for requests that need no CSRF check.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    CSRFProtect(app)
+
+    @app.before_request
+    def other_extension() -> None:
+        if request.headers.get("X-Checked"):
+            g.csrf_valid = True
+
+    _form_view(app)
+    assert client.post("/form", headers={"X-Checked": "1"}).text == "valid True"
+    assert client.post("/form").text == "The CSRF token is missing."
+
+
+def test_csrf_valid_of_one_request_does_not_leak_into_the_next(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    # Requests made while a test holds an app context share its g.
+    _form_view(app)
+    csrf.exempt("/form")
+    token = _token(client)
+    with app.app_context():
+        assert client.post("/submit", data={"csrf_token": token}).status_code == 200
+        assert g.get("csrf_valid") is True
+        assert client.post("/form").text == "The CSRF token is missing."
+        # Without CSRFProtect's hook running first, the form still sees
+        # that the flag was set for another request.
+        g.csrf_valid = True
+        g._vial_wtf_csrf_valid_for = {"another": "environ"}
+        with app.test_request_context(method="POST"):
+            form = VialForm()
+            assert not form.validate()
+
+
+def test_a_flag_set_by_another_extension_after_a_shared_check_is_honoured(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    @app.before_request
+    def other_extension() -> None:
+        if request.headers.get("X-Checked"):
+            g.csrf_valid = True
+
+    _form_view(app)
+    csrf.exempt("/form")
+    token = _token(client)
+    with app.app_context():
+        assert client.post("/submit", data={"csrf_token": token}).status_code == 200
+        # The next request starts without the first one's mark, so the
+        # other extension's flag counts.
+        response = client.post("/form", headers={"X-Checked": "1"})
+        assert response.text == "valid True"
+
+
+# Requests with API credentials
+
+
+def _bearer(request: Request) -> bool:
+    return request.headers.get("Authorization", "").startswith("Bearer ")
+
+
+def test_api_credentials_without_cookies_skip_the_check(
+    app: Vial, csrf: CSRFProtect
+) -> None:
+    add_credentials_check(app, _bearer)
+    _form_view(app)
+    api = app.test_client(use_cookies=False)
+    bearer = {"Authorization": "Bearer abc"}
+    assert api.post("/submit", headers=bearer).text == "done POST"
+    # A form in such a request skips its own check too.
+    assert api.post("/form", headers=bearer).text == "valid True"
+    # Other credentials are not the registered extension's.
+    assert (
+        api.post("/submit", headers={"Authorization": "Basic eDp5"}).status_code == 400
+    )
+
+
+def test_api_credentials_with_a_session_cookie_are_checked(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    add_credentials_check(app, _bearer)
+    _token(client)  # the browser has a session
+    assert client.get_cookie("session") is not None
+    response = client.post("/submit", headers={"Authorization": "Bearer abc"})
+    assert response.status_code == 400
+    assert "The CSRF token is missing." in response.text
+
+
+def test_api_credentials_with_a_remember_cookie_are_checked(
+    app: Vial, csrf: CSRFProtect
+) -> None:
+    app.config["REMEMBER_COOKIE_NAME"] = "remember_token"
+    add_credentials_check(app, _bearer)
+    browser = app.test_client()
+    browser.set_cookie("remember_token", "1|signed")
+    response = browser.post("/submit", headers={"Authorization": "Bearer abc"})
+    assert response.status_code == 400
+
+
+def test_forms_used_alone_skip_for_api_credentials(app: Vial) -> None:
+    add_credentials_check(app, _bearer)
+    _form_view(app)
+    api = app.test_client(use_cookies=False)
+    assert api.post("/form", headers={"Authorization": "Bearer x"}).text == (
+        "valid None"
+    )
+    assert api.post("/form").text == "The CSRF token is missing."
+
+
+def test_without_a_credentials_check_headers_change_nothing(
+    csrf: CSRFProtect, app: Vial
+) -> None:
+    api = app.test_client(use_cookies=False)
+    response = api.post("/submit", headers={"Authorization": "Bearer abc"})
+    assert response.status_code == 400
+
+
+# protect(apply_exemptions=True), from a hook of the app
+
+
+def test_protect_with_exemptions_from_a_hook(app: Vial, client: VialClient) -> None:
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf = CSRFProtect(app)
+
+    @app.before_request
+    def check() -> None:
+        csrf.protect(apply_exemptions=True)
+
+    @app.post("/api")
+    def api() -> str:
+        return "api"
+
+    @app.post("/hook")
+    @csrf.exempt
+    def hook() -> str:
+        return "hook"
+
+    public = Blueprint("public", __name__, url_prefix="/public")
+
+    @public.post("/")
+    def index() -> str:
+        return "public"
+
+    csrf.exempt(public)
+    app.register_blueprint(public)
+    assert client.post("/api").status_code == 400
+    assert client.post("/hook").text == "hook"
+    assert client.post("/public/").text == "public"
+    assert client.post("/missing").status_code == 404
+    # Without apply_exemptions, exempt views are checked as well.
+    with (
+        app.test_request_context("/hook", method="POST"),
+        pytest.raises(CSRFError, match="token is missing"),
+    ):
+        csrf.protect()
+
+
+def test_state_protect_is_the_extension_s(app: Vial, client: VialClient) -> None:
+    # What Flask-Security calls: app.extensions["csrf"].protect().
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    CSRFProtect(app)
+    _add_views(app)
+    with (
+        app.test_request_context("/submit", method="POST"),
+        pytest.raises(CSRFError, match="token is missing"),
+    ):
+        app.extensions["csrf"].protect()
+    app.extensions["csrf"].exempt("submit")
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = True
+    assert client.post("/submit").text == "done POST"
+
+
+# Forms made before a login
+
+
+@pytest.mark.parametrize("reason", ["login", "remember", "logout"])
+def test_form_from_before_an_identity_change_has_expired(
+    app: Vial, csrf: CSRFProtect, client: VialClient, reason: str
+) -> None:
+    @app.post("/login")
+    @csrf.exempt
+    def login() -> str:
+        identity_changed.send(app, user=None, reason=reason)
+        return "changed"
+
+    old = _token(client)
+    assert client.post("/login").text == "changed"
+    response = client.post("/submit", data={"csrf_token": old})
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert FORM_EXPIRED in response.text
+    response = client.post(
+        "/submit", json={"csrf_token": old}, headers={"X-CSRFToken": old}
+    )
+    assert response.status_code == 400
+    assert response.json == {"code": 400, "name": "Bad Request", "error": FORM_EXPIRED}
+    # The page reloaded gives a token that works.
+    assert (
+        client.post("/submit", data={"csrf_token": _token(client)}).status_code == 200
+    )
+
+
+def test_csrf_meta_tag_template_global(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    @app.route("/page")
+    def page() -> str:
+        return render_template_string("{{ csrf_meta_tag() }}")
+
+    html = client.get("/page").text
+    token = html.split('content="')[1].split('"')[0]
+    assert html == f'<meta name="csrf-token" content="{token}">'
+    assert client.post("/submit", headers={"X-CSRFToken": token}).status_code == 200
+    assert app.jinja_env.globals["csrf_meta_tag"] is csrf_meta_tag
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("https://a.example/x", "https://a.example/", True),
+        ("https://a.example:443/", "https://a.example/", True),
+        ("HTTPS://A.example/", "https://a.example/", True),
+        ("http://a.example/", "https://a.example/", False),
+        ("https://a.example:8443/", "https://a.example/", False),
+        ("https://b.example/", "https://a.example/", False),
+        ("https://a.example:x/", "https://a.example/", False),
+    ],
+)
+def test_same_origin(first: str, second: str, same: bool) -> None:
+    assert same_origin(first, second) is same

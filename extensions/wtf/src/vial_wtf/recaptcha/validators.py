@@ -29,6 +29,9 @@ if t.TYPE_CHECKING:
 
     from vial.wrappers import Request
 
+# http is public, as in Flask-WTF: tests replace http.urlopen through it.
+__all__ = ["RECAPTCHA_ERROR_CODES", "UNAVAILABLE", "Recaptcha", "http"]
+
 logger = logging.getLogger("vial_wtf.recaptcha")
 
 #: The form field the reCAPTCHA script fills with the user's answer.
