@@ -51,14 +51,15 @@ OPTIONS = ConfigOptions(
     ConfigOption(
         "WTF_CSRF_CHECK_DEFAULT",
         True,
-        "Let CSRFProtect check every request whose method is in"
-        " WTF_CSRF_METHODS. With False, views call csrf.protect() themselves.",
+        "Let ``CSRFProtect`` check every request whose method is in"
+        " ``WTF_CSRF_METHODS``. With False, views call ``csrf.protect()``"
+        " themselves.",
     ),
     ConfigOption(
         "WTF_CSRF_SECRET_KEY",
         None,
-        "Key that signs CSRF tokens; None uses SECRET_KEY, and then tokens"
-        " signed with a key in SECRET_KEY_FALLBACKS stay valid.",
+        "Key that signs CSRF tokens; None uses ``SECRET_KEY``, and then tokens"
+        " signed with a key in ``SECRET_KEY_FALLBACKS`` stay valid.",
     ),
     ConfigOption(
         "WTF_CSRF_METHODS",
@@ -69,18 +70,18 @@ OPTIONS = ConfigOptions(
         "WTF_CSRF_FIELD_NAME",
         CSRF_FIELD_NAME,
         "Name of the CSRF form field, of the session key holding the raw"
-        " token, and of the attribute of g caching the signed token.",
+        " token, and of the attribute of ``g`` caching the signed token.",
     ),
     ConfigOption(
         "WTF_CSRF_HEADERS",
         list(CSRF_HEADERS),
-        "Request headers CSRFProtect reads the token from when the form has"
+        "Request headers ``CSRFProtect`` reads the token from when the form has"
         " none (JSON and AJAX requests).",
     ),
     ConfigOption(
         "WTF_CSRF_META_NAME",
         "csrf-token",
-        "The name attribute of the meta tag that csrf_meta_tag() renders.",
+        "The ``name`` of the meta tag that ``csrf_meta_tag()`` renders.",
     ),
     ConfigOption(
         "WTF_CSRF_TIME_LIMIT",
@@ -96,22 +97,23 @@ OPTIONS = ConfigOptions(
     ConfigOption(
         "WTF_I18N_ENABLED",
         True,
-        "Translate WTForms' messages, into the locales of WTF_I18N_LOCALES or"
-        " else into the locale Flask-Babel selects.",
+        "Translate WTForms' messages, into the locales of ``WTF_I18N_LOCALES``"
+        " or else into the locale Flask-Babel selects.",
     ),
     ConfigOption(
         "WTF_I18N_LOCALES",
         None,
         "The translations provider: the locales to translate WTForms' messages"
-        ' into, as a list (["de"]) or a callable returning one for the current'
-        " request; None asks Flask-Babel when the app uses it, else keeps the"
-        " messages in English.",
+        ' into, as a list (``["de"]``) or a callable returning one for the'
+        " current request; None asks Flask-Babel when the app uses it, else"
+        " keeps the messages in English.",
     ),
     ConfigOption(
         "RECAPTCHA_ENABLED",
         True,
-        "Render and check reCAPTCHA fields. With False, or while the app is"
-        " TESTING, the field renders a comment and every answer passes.",
+        "Render and check reCAPTCHA fields. With False the field renders an"
+        " HTML comment and every answer passes; while the app is ``TESTING``"
+        " it renders, and every answer passes.",
     ),
     ConfigOption(
         "RECAPTCHA_PUBLIC_KEY",
@@ -139,13 +141,14 @@ OPTIONS = ConfigOptions(
     ConfigOption(
         "RECAPTCHA_PARAMETERS",
         None,
-        'Query parameters added to the script URL, as a dict (such as {"hl": "de"}).',
+        "Query parameters added to the script URL, as a dict (such as"
+        ' ``{"hl": "de"}``).',
     ),
     ConfigOption(
         "RECAPTCHA_DATA_ATTRS",
         {},
-        "Attributes of the widget's div, as a dict; each key gets a data-"
-        " prefix (theme, size, callback, ...).",
+        "Attributes of the widget's div, as a dict; each key gets a ``data-``"
+        " prefix (``theme``, ``size``, ``callback``, ...).",
     ),
     ConfigOption(
         "RECAPTCHA_DIV_CLASS",
