@@ -18,6 +18,8 @@ from wtforms.csrf.core import CSRF
 from wtforms.validators import ValidationError
 
 from vial import Blueprint
+from vial.ext import current_app_context
+from vial.ext import current_request_context
 from vial.ext import g
 from vial.ext import get_app
 from vial.ext import get_request
@@ -67,13 +69,6 @@ def _checked_already() -> bool:
         return False
     owner = g.get(_VALID_FOR_ATTR)
     return owner is None or owner is get_request().environ
-
-
-def _forget_other_requests_check() -> None:
-    owner = g.get(_VALID_FOR_ATTR)
-    if owner is not None and owner is not get_request().environ:
-        g.pop("csrf_valid", None)
-        g.pop(_VALID_FOR_ATTR, None)
 
 
 def _carries_api_credentials(app: Vial) -> bool:
@@ -149,22 +144,38 @@ def same_origin(current_uri: str, compare_uri: str) -> bool:
         return False
 
 
-def _is_checked_method(methods: t.Iterable[str]) -> bool:
-    """Whether the request's method is one ``WTF_CSRF_METHODS`` protects.
+def _is_checked_method(methods: t.Iterable[str], method: str) -> bool:
+    """Whether ``method`` is one ``WTF_CSRF_METHODS`` protects.
 
     Method names are compared case-insensitively: ``["post"]`` in the config
     must not switch protection off.
     """
-    method = request.method
-    return any(method == name.upper() for name in methods)
+    return any(name.upper() == method for name in methods)
 
 
 def _check_request() -> None:
-    """The ``before_request`` hook :meth:`CSRFProtect.init_app` installs."""
-    _forget_other_requests_check()
-    app = get_app()
+    """The ``before_request`` hook :meth:`CSRFProtect.init_app` installs.
+
+    It runs for every request, so it reads the contexts directly, and lets a
+    request whose method is not checked through without calling ``protect``.
+    """
+    request_ctx = current_request_context()
+    app_ctx = current_app_context()
+    if request_ctx is None or app_ctx is None:
+        return
+    environ = request_ctx.request.environ
+    # Forget a mark that an earlier request's check left in a shared app
+    # context, so a flag another extension sets for this request counts.
+    app_globals = app_ctx.g
+    owner = getattr(app_globals, _VALID_FOR_ATTR, None)
+    if owner is not None and owner is not environ:
+        app_globals.pop("csrf_valid", None)
+        app_globals.pop(_VALID_FOR_ATTR, None)
+    app = request_ctx.app
     config = app.config
     if not config["WTF_CSRF_ENABLED"] or not config["WTF_CSRF_CHECK_DEFAULT"]:
+        return
+    if not _is_checked_method(config["WTF_CSRF_METHODS"], request_ctx.request.method):
         return
     STATE.get(app).protect(apply_exemptions=True)
 
@@ -264,7 +275,7 @@ class CSRFProtect:
         app = get_app()
         if not get_setting(app, "WTF_CSRF_ENABLED"):
             return
-        if not _is_checked_method(get_setting(app, "WTF_CSRF_METHODS")):
+        if not _is_checked_method(get_setting(app, "WTF_CSRF_METHODS"), request.method):
             return
         # Routing failed (404, 405): there is no view to protect.
         if apply_exemptions and (not request.endpoint or self._is_exempt()):
