@@ -374,12 +374,19 @@ def typing(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the Sphinx site into docs/_build/html; warnings are errors."""
+    """Test the docs' own Sphinx extensions, then build the Sphinx site into
+    docs/_build/html; warnings are errors, and a public name missing from the
+    API reference is one."""
     session.install(
         "-r",
         str(DOCS_DIR / "requirements.txt"),
+        "pytest>=8",
         *_install_args(session, PACKAGES.values()),
     )
+    session.run(
+        "pytest", "-p", "no:cacheprovider", "-W", "error", "-q",
+        str(DOCS_DIR / "_ext"),
+    )  # fmt: skip
     session.run(
         "sphinx-build",
         "-W",
