@@ -1,6 +1,6 @@
 """Fixtures: an ``app``, SMTP servers on loopback, and a guard against the network.
 
-Every test runs with :func:`_no_network`: a connection or a name lookup
+Every test runs with :func:`network_attempts`: a connection or a name lookup
 for anything but this machine fails the test, so no test reaches the
 network, even through a library that swallows the error.
 
@@ -18,10 +18,10 @@ import typing as t
 from pathlib import Path
 
 import pytest
-
 from smtp_server import Certificate
 from smtp_server import make_certificate
 from smtp_server import ServerFactory
+
 from vial import Vial
 
 DATABASE_URL_VARIABLE = "VIAL_TEST_DATABASE_URL"
@@ -48,7 +48,7 @@ def _is_local(host: t.Any) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[list[str]]:
+def network_attempts(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[list[str]]:
     """Refuse connections and name lookups that leave this machine."""
     attempts: list[str] = []
 
@@ -129,12 +129,8 @@ def smtp_servers(certificate: Certificate) -> t.Iterator[ServerFactory]:
     factory.stop_all()
 
 
-@pytest.fixture
-def postgresql_url() -> str:
-    """The URL of the test PostgreSQL database; skips without one."""
-    url = os.environ.get(DATABASE_URL_VARIABLE)
-    if not url:
-        if os.environ.get("VIAL_CI") == "1":
-            pytest.fail(f"{DATABASE_URL_VARIABLE} is not set, and VIAL_CI=1 is.")
-        pytest.skip(f"{DATABASE_URL_VARIABLE} is not set")
-    return url
+#: The databases the outbox tests run on: PostgreSQL only when it is given
+#: (``test_outbox_sql.test_postgresql_is_tested`` reports it once otherwise).
+OUTBOX_DATABASES = ["sqlite"]
+if os.environ.get(DATABASE_URL_VARIABLE):
+    OUTBOX_DATABASES.append("postgresql")

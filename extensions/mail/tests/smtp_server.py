@@ -253,7 +253,7 @@ class ServerFactory:
         return server
 
     def start_silent(self) -> Server:
-        """Listen on a port but never answer: connecting works, the greeting never comes."""
+        """Listen but never answer: connecting works, no greeting ever comes."""
         listener = socket.socket()
         listener.bind((HOST, 0))
         listener.listen(4)

@@ -10,14 +10,14 @@ import typing as t
 from email import policy
 
 import pytest
-
 from smtp_server import ASCII_PASSWORD
+from smtp_server import free_port
 from smtp_server import HOST
 from smtp_server import PASSWORD
 from smtp_server import Server
 from smtp_server import ServerFactory
 from smtp_server import USERNAME
-from smtp_server import free_port
+
 from vial import Vial
 from vial_mail import Mail
 from vial_mail import MailSendError
@@ -61,7 +61,11 @@ def test_sends_over_plain_smtp(app: Vial, smtp_servers: ServerFactory) -> None:
         mail.send(_message(cc=["Bob <bob@example.com>"], bcc=["eve@example.com"]))
     (received,) = server.received
     assert received.mail_from == "app@example.com"
-    assert received.rcpt_tos == ["ann@example.com", "bob@example.com", "eve@example.com"]
+    assert received.rcpt_tos == [
+        "ann@example.com",
+        "bob@example.com",
+        "eve@example.com",
+    ]
     assert received.ehlo_name == "client.test"
     parsed = email.message_from_bytes(received.content, policy=policy.default)
     assert parsed["Subject"] == "Hello"
@@ -112,7 +116,9 @@ def test_implicit_tls(app: Vial, smtp_servers: ServerFactory) -> None:
     assert len(server.received) == 1
 
 
-@pytest.mark.parametrize(("offered", "excluded"), [("PLAIN", "LOGIN"), ("LOGIN", "PLAIN")])
+@pytest.mark.parametrize(
+    ("offered", "excluded"), [("PLAIN", "LOGIN"), ("LOGIN", "PLAIN")]
+)
 @pytest.mark.parametrize("password", [ASCII_PASSWORD, PASSWORD])
 def test_auth_mechanisms(
     app: Vial, smtp_servers: ServerFactory, offered: str, excluded: str, password: str
@@ -232,9 +238,7 @@ def test_server_that_answers_too_late(app: Vial, smtp_servers: ServerFactory) ->
     assert "did not answer within 0.5 seconds while sending the message" in error
 
 
-def test_connection_dropped_mid_message(
-    app: Vial, smtp_servers: ServerFactory
-) -> None:
+def test_connection_dropped_mid_message(app: Vial, smtp_servers: ServerFactory) -> None:
     server = smtp_servers.start(fail="drop")
     mail = _mail(app, server)
     error = _send_error(app, mail)
@@ -344,7 +348,7 @@ def test_unconfigured_server_means_localhost() -> None:
 def test_send_before_open_is_an_error() -> None:
     backend = SMTPBackend(server=HOST, port=25)
     message = _message(sender="a@example.com")
-    with pytest.raises(RuntimeError, match="mail.connect"):
+    with pytest.raises(RuntimeError, match=r"mail\.connect"):
         backend.send(message, message.envelope())
 
 

@@ -21,6 +21,7 @@ import re
 import typing as t
 import unicodedata
 from email import policy
+from email.errors import HeaderParseError
 from email.errors import NonASCIILocalPartDefect
 from email.headerregistry import Address
 
@@ -88,7 +89,15 @@ def parse_address(value: AddressLike, what: str = "The address") -> Address:
 
 
 def _parse_one(text: str, what: str, original: AddressLike) -> Address:
-    header = _parse_header("to", text)
+    try:
+        header = _parse_header("to", text)
+    except (HeaderParseError, IndexError):
+        # The parser gives up on some malformed input ("ann@") with errors
+        # of its own instead of defects.
+        raise ValueError(
+            f"{what} {original!r} is not a valid e-mail address; give one such as"
+            " 'ann@example.com' or 'Ann <ann@example.com>'."
+        ) from None
     defects = [
         defect
         for defect in header.defects

@@ -26,18 +26,18 @@ OPTIONS = ConfigOptions(
     ConfigOption(
         "MAIL_BACKEND",
         None,
-        'Where messages go: "smtp" (sent to MAIL_SERVER), "console" (printed '
-        'to standard output, nothing sent) or "outbox" (kept, for tests and '
-        "the development outbox page). None chooses when init_app runs: "
-        '"console" when the app is in debug mode or MAIL_SERVER is not set, '
-        '"smtp" otherwise.',
+        'Where messages go: ``"smtp"`` (sent to ``MAIL_SERVER``), ``"console"`` '
+        '(printed to standard output, nothing sent) or ``"outbox"`` (kept, for '
+        "tests and the development outbox page). ``None`` chooses when "
+        '``init_app`` runs: ``"console"`` when the app is in debug mode or '
+        '``MAIL_SERVER`` is not set, ``"smtp"`` otherwise.',
     ),
     ConfigOption(
         "MAIL_SERVER",
         None,
-        "Host name or address of the SMTP server. None (not set) makes the "
-        'automatic backend "console"; the "smtp" backend then connects to '
-        "localhost.",
+        "Host name or address of the SMTP server. Not set, it makes the "
+        'automatic backend ``"console"``, and the ``"smtp"`` backend connects '
+        "to ``localhost``.",
     ),
     ConfigOption("MAIL_PORT", 25, "Port of the SMTP server."),
     ConfigOption(
@@ -61,40 +61,40 @@ OPTIONS = ConfigOptions(
     ConfigOption(
         "MAIL_USERNAME",
         None,
-        "User name to log in with (SMTP AUTH); no login when None.",
+        "User name to log in with (SMTP AUTH); no login when ``None``.",
     ),
     ConfigOption("MAIL_PASSWORD", None, "Password to log in with."),
     ConfigOption(
         "MAIL_TIMEOUT",
         10.0,
         "Seconds to wait for the SMTP server to connect or answer, at each "
-        "step, before giving up with a MailSendError.",
+        "step, before giving up with a ``MailSendError``.",
     ),
     ConfigOption(
         "MAIL_LOCAL_HOSTNAME",
         None,
-        "The name this machine gives in the SMTP greeting (EHLO). None uses "
-        "its fully qualified domain name.",
+        "The name this machine gives in the SMTP greeting (EHLO); ``None`` "
+        "uses its fully qualified domain name.",
     ),
     ConfigOption(
         "MAIL_DEFAULT_SENDER",
         None,
-        'Sender of messages that name none: an address, "Name <address>" or '
-        "a (name, address) pair.",
+        'Sender of messages that name none: ``"ann@example.com"``, '
+        '``"Ann <ann@example.com>"`` or ``("Ann", "ann@example.com")``.',
     ),
     ConfigOption(
         "MAIL_MAX_EMAILS",
         None,
         "Most messages sent over one SMTP connection; a batch reconnects "
-        "after that many. None for no limit.",
+        "after that many. ``None`` for no limit.",
     ),
     ConfigOption(
         "MAIL_SUPPRESS_SEND",
         UNSET,
         "When true, messages are not handed to the backend, but the "
-        "email_dispatched signal is still sent, so record_messages() sees "
-        'them. Defaults to app.testing, except with the "outbox" backend, '
-        "which sends nothing anywhere and defaults to False.",
+        "``email_dispatched`` signal is still sent, so ``record_messages()`` "
+        "sees them. Defaults to ``app.testing``, except with the "
+        '``"outbox"`` backend, which sends nothing anywhere: ``False`` there.',
         shown_default="app.testing",
     ),
     ConfigOption(
@@ -107,23 +107,23 @@ OPTIONS = ConfigOptions(
     ConfigOption(
         "MAIL_DEBUG",
         UNSET,
-        "Print the SMTP conversation to standard error, as smtplib's debug "
-        "level does. Defaults to app.debug. The conversation includes the "
+        "Print the SMTP conversation to standard error (smtplib's debug "
+        "output). Defaults to ``app.debug``. The conversation includes the "
         "login, in base64, so keep it off where others read the output.",
         shown_default="app.debug",
     ),
     ConfigOption(
         "MAIL_OUTBOX_URL",
         None,
-        'Where the "outbox" backend keeps messages: "memory://" for this '
-        "process only (tests, a single-process server), or an SQLAlchemy "
-        "database URL that every worker process reaches (needs the "
-        "vial-mail[outbox] extra). None is an SQLite file, mail-outbox.sqlite3, "
-        "in the app's instance folder.",
+        'Where the ``"outbox"`` backend keeps messages: ``"memory://"`` for '
+        "this process only (tests, a single-process server), or an "
+        "SQLAlchemy database URL that every worker process reaches (needs "
+        "the ``vial-mail[outbox]`` extra). ``None`` is the SQLite file "
+        "``mail-outbox.sqlite3`` in the app's instance folder.",
     ),
     ConfigOption(
         "MAIL_OUTBOX_TABLE",
         "mail_outbox",
-        "Name of the database table of the outbox; it is created when missing.",
+        "Name of the outbox's database table; it is created when missing.",
     ),
 )

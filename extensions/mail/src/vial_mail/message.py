@@ -49,7 +49,9 @@ _POLICY_UTF8 = email_policy.SMTPUTF8.clone(cte_type="7bit")
 _HEADER_NAME = re.compile(r"[!-9;-~]+")
 
 #: Headers that describe the MIME structure; the message sets them itself.
-_STRUCTURAL_HEADERS = ("content-", "mime-version")
+_STRUCTURAL_HEADERS = frozenset(
+    ("content-type", "content-transfer-encoding", "mime-version")
+)
 
 HeadersLike: t.TypeAlias = "Mapping[str, str] | Iterable[tuple[str, str]]"
 
@@ -367,7 +369,7 @@ def _check_extra_headers(what: str, headers: Iterable[tuple[str, str]]) -> None:
                 f"{what} has the name {name!r}, which is not a valid header"
                 " name; use printable ASCII characters without spaces or colons."
             )
-        if name.lower().startswith(_STRUCTURAL_HEADERS):
+        if name.lower() in _STRUCTURAL_HEADERS:
             raise ValueError(
                 f"{what} sets {name}, which the message sets itself from its"
                 " body, alternatives and attachments; remove it from the headers."

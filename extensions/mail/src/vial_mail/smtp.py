@@ -277,8 +277,9 @@ def _login(host: smtplib.SMTP, username: str, password: str) -> None:
             code, reply = host.docmd(_b64(secret))
     else:
         raise smtplib.SMTPAuthenticationError(
-            504, b"Non-ASCII credentials need AUTH PLAIN or LOGIN; the server offers"
-            + b" neither."
+            504,
+            b"Non-ASCII credentials need AUTH PLAIN or LOGIN; the server offers"
+            + b" neither.",
         )
     # 503: already logged in on this connection.
     if code not in (235, 503):
