@@ -64,6 +64,19 @@ def test_second_init_app_replaces_the_state_as_flask_mail_does(app: Vial) -> Non
     assert app.extensions["mail"].default_sender == "new@example.com"
 
 
+def test_replacing_closes_the_old_outbox(
+    app: Vial, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.config.update(MAIL_BACKEND="outbox", MAIL_OUTBOX_URL="memory://")
+    mail = Mail(app)
+    old = app.extensions["mail"].outbox
+    closed: list[object] = []
+    monkeypatch.setattr(old, "close", lambda: closed.append(old))
+    mail.init_app(app)
+    assert closed == [old]
+    assert app.extensions["mail"].outbox is not old
+
+
 def test_settings_read_through_the_object(app: Vial) -> None:
     app.config.update(
         MAIL_SERVER="smtp.example.com",

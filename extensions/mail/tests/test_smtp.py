@@ -204,7 +204,7 @@ def test_plain_client_against_an_implicit_tls_server(
     server = smtp_servers.start(implicit_tls=True)
     mail = _mail(app, server)
     error = _send_error(app, mail)
-    assert "did not answer within 1 seconds while connecting" in error
+    assert "did not answer within 1 second while connecting" in error
     assert "MAIL_USE_SSL" in error
 
 

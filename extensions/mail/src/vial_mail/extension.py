@@ -125,7 +125,12 @@ class Mail:
                 " e-mail, or set MAIL_BACKEND = 'console' to keep printing"
                 " without this warning."
             )
-        return STATE.register(app, state)
+        previous = STATE.find(app)
+        STATE.register(app, state)
+        if previous is not None and previous.outbox is not None:
+            # The replaced state's database connections are no one's now.
+            previous.outbox.close()
+        return state
 
     @property
     def state(self) -> MailState:
@@ -223,8 +228,10 @@ def _make_outbox(app: Vial) -> OutboxStore:
         return SQLOutbox(url, app.config["MAIL_OUTBOX_TABLE"])
     except ModuleNotFoundError as e:
         raise RuntimeError(
-            f"The database driver of MAIL_OUTBOX_URL is not installed ({e.name})."
-            " Install it, such as 'pip install psycopg[binary]' for PostgreSQL."
+            "The database driver that MAIL_OUTBOX_URL names is not installed"
+            f" (the module {e.name!r} is missing). Install it, or name an"
+            " installed driver in the URL, such as postgresql+psycopg://..."
+            " for PostgreSQL with psycopg 3."
         ) from None
 
 

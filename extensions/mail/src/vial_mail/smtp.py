@@ -200,7 +200,7 @@ class SMTPBackend:
             and isinstance(error.__context__, TimeoutError)
         ):
             return (
-                f"{_capital(where)} did not answer within {self.timeout:g} seconds"
+                f"{_capital(where)} did not answer within {_seconds(self.timeout)}"
                 f" while {step}. Check MAIL_SERVER and MAIL_PORT ({_TLS_HINT}),"
                 " or raise MAIL_TIMEOUT for a slow server."
             )
@@ -288,6 +288,10 @@ def _login(host: smtplib.SMTP, username: str, password: str) -> None:
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} second{'' if value == 1 else 's'}"
 
 
 def _capital(text: str) -> str:
