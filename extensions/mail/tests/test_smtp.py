@@ -41,6 +41,20 @@ def _mail(app: Vial, server: Server | int, **config: t.Any) -> Mail:
     return Mail(app)
 
 
+def _login_mail(
+    app: Vial, smtp_servers: ServerFactory, server: Server, password: str
+) -> Mail:
+    """Mail through a STARTTLS server trusted by the test, logging in."""
+    return _mail(
+        app,
+        server,
+        MAIL_USE_TLS=True,
+        MAIL_SSL_CAFILE=str(smtp_servers.certificate.cert_file),
+        MAIL_USERNAME=USERNAME,
+        MAIL_PASSWORD=password,
+    )
+
+
 def _message(**kwargs: t.Any) -> Message:
     kwargs.setdefault("recipients", ["ann@example.com"])
     return Message("Hello", body="A body.", **kwargs)
@@ -87,30 +101,18 @@ def test_envelope_from_is_the_bounce_address(
     assert b"From: App <app@example.com>" in received.content
 
 
-def test_starttls_with_the_test_certificate(
-    app: Vial, smtp_servers: ServerFactory
+@pytest.mark.parametrize(
+    ("server_kwargs", "switch"),
+    [({"starttls": True}, "MAIL_USE_TLS"), ({"implicit_tls": True}, "MAIL_USE_SSL")],
+)
+def test_tls_with_the_test_certificate(
+    app: Vial, smtp_servers: ServerFactory, server_kwargs: dict[str, t.Any], switch: str
 ) -> None:
-    server = smtp_servers.start(starttls=True)
-    mail = _mail(
-        app,
-        server,
-        MAIL_USE_TLS=True,
-        MAIL_SSL_CAFILE=str(smtp_servers.certificate.cert_file),
-    )
-    with app.app_context():
-        mail.send(_message())
-    (received,) = server.received
-    assert received.session.ssl is not None
-
-
-def test_implicit_tls(app: Vial, smtp_servers: ServerFactory) -> None:
-    server = smtp_servers.start(implicit_tls=True)
-    mail = _mail(
-        app,
-        server,
-        MAIL_USE_SSL=True,
-        MAIL_SSL_CAFILE=str(smtp_servers.certificate.cert_file),
-    )
+    # Both servers take mail only over TLS: reaching them proves it is used.
+    server = smtp_servers.start(**server_kwargs)
+    cafile = str(smtp_servers.certificate.cert_file)
+    config: dict[str, t.Any] = {switch: True, "MAIL_SSL_CAFILE": cafile}
+    mail = _mail(app, server, **config)
     with app.app_context():
         mail.send(_message())
     assert len(server.received) == 1
@@ -124,14 +126,7 @@ def test_auth_mechanisms(
     app: Vial, smtp_servers: ServerFactory, offered: str, excluded: str, password: str
 ) -> None:
     server = smtp_servers.start(starttls=True, auth=True, auth_exclude=[excluded])
-    mail = _mail(
-        app,
-        server,
-        MAIL_USE_TLS=True,
-        MAIL_SSL_CAFILE=str(smtp_servers.certificate.cert_file),
-        MAIL_USERNAME=USERNAME,
-        MAIL_PASSWORD=password,
-    )
+    mail = _login_mail(app, smtp_servers, server, password)
     with app.app_context():
         mail.send(_message())
     (received,) = server.received
@@ -143,14 +138,7 @@ def test_wrong_password_names_the_user_not_the_password(
     app: Vial, smtp_servers: ServerFactory, wrong: str
 ) -> None:
     server = smtp_servers.start(starttls=True, auth=True)
-    mail = _mail(
-        app,
-        server,
-        MAIL_USE_TLS=True,
-        MAIL_SSL_CAFILE=str(smtp_servers.certificate.cert_file),
-        MAIL_USERNAME=USERNAME,
-        MAIL_PASSWORD=wrong,
-    )
+    mail = _login_mail(app, smtp_servers, server, wrong)
     error = _send_error(app, mail)
     assert f"refused the login of {USERNAME!r}" in error
     assert "MAIL_USERNAME and MAIL_PASSWORD" in error
@@ -158,54 +146,56 @@ def test_wrong_password_names_the_user_not_the_password(
     assert server.received == []
 
 
-def test_login_without_auth_offered(app: Vial, smtp_servers: ServerFactory) -> None:
+#: Settings that do not fit the server: how the server runs, the settings,
+#: and what the error must say.
+MISMATCHES: list[tuple[dict[str, t.Any], dict[str, t.Any], list[str]]] = [
     # aiosmtpd offers AUTH only over TLS, as servers should.
-    server = smtp_servers.start()
-    mail = _mail(app, server, MAIL_USERNAME=USERNAME, MAIL_PASSWORD=PASSWORD)
-    error = _send_error(app, mail)
-    assert "offers no login (AUTH)" in error
-    assert "MAIL_USE_TLS" in error
+    (
+        {},
+        {"MAIL_USERNAME": USERNAME, "MAIL_PASSWORD": PASSWORD},
+        ["offers no login (AUTH)", "MAIL_USE_TLS"],
+    ),
+    ({}, {"MAIL_USE_TLS": True}, ["does not support what starting TLS", "STARTTLS"]),
+    ({}, {"MAIL_USE_SSL": True}, ["TLS with the SMTP server", "MAIL_USE_SSL"]),
+    # The server waits for a TLS hello, the client for a greeting.
+    (
+        {"implicit_tls": True},
+        {},
+        ["did not answer within 1 second while connecting", "MAIL_USE_SSL"],
+    ),
+    # The certificate is not signed by an authority the system trusts.
+    (
+        {"starttls": True},
+        {"MAIL_USE_TLS": True},
+        ["The certificate of the SMTP server at", "MAIL_SSL_CAFILE"],
+    ),
+]
 
 
-def test_untrusted_certificate_names_the_cafile_setting(
-    app: Vial, smtp_servers: ServerFactory
+@pytest.mark.parametrize(("server_kwargs", "config", "says"), MISMATCHES)
+def test_settings_that_do_not_fit_the_server(
+    app: Vial,
+    smtp_servers: ServerFactory,
+    server_kwargs: dict[str, t.Any],
+    config: dict[str, t.Any],
+    says: list[str],
 ) -> None:
-    server = smtp_servers.start(starttls=True)
-    mail = _mail(app, server, MAIL_USE_TLS=True)
+    server = smtp_servers.start(**server_kwargs)
+    mail = _mail(app, server, **config)
     error = _send_error(app, mail)
-    assert f"The certificate of the SMTP server at {HOST}:{server.port}" in error
-    assert "MAIL_SSL_CAFILE" in error
-    assert isinstance(_cause(app, mail), ssl.SSLCertVerificationError)
+    assert error.startswith(("Could not", "The", "TLS"))
+    assert f"{HOST}:{server.port}" in error
+    for text in says:
+        assert text in error
     assert server.received == []
 
 
-def test_starttls_not_offered(app: Vial, smtp_servers: ServerFactory) -> None:
-    server = smtp_servers.start()
-    mail = _mail(app, server, MAIL_USE_TLS=True)
-    error = _send_error(app, mail)
-    assert "STARTTLS" in error
-    assert "MAIL_USE_TLS" in error
-
-
-def test_implicit_tls_against_a_plain_server(
+def test_untrusted_certificate_is_a_verification_error(
     app: Vial, smtp_servers: ServerFactory
 ) -> None:
-    server = smtp_servers.start()
-    mail = _mail(app, server, MAIL_USE_SSL=True)
-    error = _send_error(app, mail)
-    assert "TLS with the SMTP server" in error
-    assert "MAIL_USE_SSL" in error
-
-
-def test_plain_client_against_an_implicit_tls_server(
-    app: Vial, smtp_servers: ServerFactory
-) -> None:
-    # The server waits for a TLS hello, the client for a greeting.
     server = smtp_servers.start(implicit_tls=True)
-    mail = _mail(app, server)
-    error = _send_error(app, mail)
-    assert "did not answer within 1 second while connecting" in error
-    assert "MAIL_USE_SSL" in error
+    mail = _mail(app, server, MAIL_USE_SSL=True)
+    assert isinstance(_cause(app, mail), ssl.SSLCertVerificationError)
 
 
 def test_refused_connection(app: Vial) -> None:
