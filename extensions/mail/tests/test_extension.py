@@ -262,3 +262,28 @@ def test_flask_mail_app_runs_unmodified() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert done.stdout == "ok\n", done.stderr
+
+
+def test_sqlalchemy_is_imported_only_for_a_database_outbox(tmp_path: Path) -> None:
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from vial import Vial
+        from vial_mail import Mail
+
+        def state(**config):
+            app = Vial("x", instance_path={str(tmp_path)!r})
+            app.config.update(config)
+            Mail(app)
+            return "sqlalchemy" in sys.modules
+
+        assert not state()
+        assert not state(MAIL_BACKEND="outbox", MAIL_OUTBOX_URL="memory://")
+        assert state(MAIL_BACKEND="outbox")
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout == "ok\n", done.stderr
