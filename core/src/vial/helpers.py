@@ -217,22 +217,56 @@ def stream_with_context(
         return update_wrapper(decorator, func)
 
     def run_in_context() -> t.Iterator[t.AnyStr]:
-        ctx = _cv_request.get(None)
-        if ctx is None:
+        req_ctx = _cv_request.get(None)
+        if req_ctx is None:
             raise RuntimeError(
                 "'stream_with_context' can only be used while a request is"
                 " being handled; call it inside the view function."
             )
-        with ctx:
-            # The first, empty yield happens while the view still runs, so
-            # the context is entered before the view returns.
+        app_ctx = _cv_app.get()
+        # Until the body has been sent, the end of the request runs no
+        # teardown: the contexts are torn down once, after the last chunk.
+        app_ctx._holds += 1
+        req_ctx._holds += 1
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                app_ctx._holds -= 1
+                req_ctx._holds -= 1
+
+        try:
+            # The first, empty yield happens while the view runs. The contexts
+            # are pushed only when the body is read, in the thread or task
+            # that reads it (an async view runs in another one), so their
+            # context variables are set and reset in the same place.
             yield None  # type: ignore[misc]
-            try:
-                yield from gen
-            finally:
-                close = getattr(gen, "close", None)
-                if close is not None:
-                    close()
+            with app_ctx, req_ctx:
+                try:
+                    yield from gen
+                finally:
+                    try:
+                        close = getattr(gen, "close", None)
+                        if close is not None:
+                            close()
+                    finally:
+                        # Popping the contexts below runs the teardown now.
+                        release()
+        finally:
+            if held:
+                # Closed before the body was read.
+                release()
+                if not req_ctx._cv_tokens:
+                    # The request has ended without its teardown, left for
+                    # this stream: run it now.
+                    app_ctx.push()
+                    req_ctx.push()
+                    try:
+                        req_ctx.pop(None)
+                    finally:
+                        app_ctx.pop(None)
 
     wrapped = run_in_context()
     next(wrapped)
