@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import inspect
+
 import os
 import sys
 import typing as t
@@ -163,6 +165,46 @@ def test_instance_path_default_for_installed_module(
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
     app = Vial("inst_installed")
     assert app.instance_path == str(tmp_path / "var" / "inst_installed-instance")
+
+
+def test_instance_path_default_for_package_under_the_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Installed under the interpreter's prefix, though not in site-packages
+    # (a path file or PYTHONPATH pointing into the prefix).
+    package = tmp_path / "opt" / "inst_under_prefix"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf8")
+    monkeypatch.syspath_prepend(str(tmp_path / "opt"))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    app = Vial("inst_under_prefix")
+    assert app.instance_path == str(tmp_path / "var" / "inst_under_prefix-instance")
+
+
+def test_instance_path_default_for_site_packages_outside_the_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_base = tmp_path / "user"
+    site = user_base / "lib" / "python3.x" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "inst_user_site.py").write_text("", encoding="utf8")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "elsewhere"))
+    app = Vial("inst_user_site")
+    assert app.instance_path == str(user_base / "var" / "inst_user_site-instance")
+
+
+def test_cli_group_is_named_after_the_app() -> None:
+    app = Vial("named_app")
+    assert app.cli.name == "named_app"
+
+
+def test_static_view_is_a_plain_function(app: Vial) -> None:
+    view = app.view_functions["static"]
+    assert inspect.isfunction(view)
+    assert view.__name__ == "static"
+    assert view.__qualname__ == "static"
+    assert view.__module__ == "vial.base"
 
 
 def test_instance_relative_config(tmp_path: Path) -> None:

@@ -644,6 +644,16 @@ def test_url_for_in_request(app: Vial) -> None:
         assert url_for("user", name="a b?c") == "/user/a%20b%3Fc"
 
 
+def test_url_for_accepts_a_value_named_self(app: Vial) -> None:
+    @app.route("/<self>")
+    def page(self: str) -> str:
+        return self
+
+    with app.test_request_context():
+        assert app.url_for("page", self="me") == "/me"
+        assert url_for("page", self="you") == "/you"
+
+
 def test_url_for_unknown_values_become_query(app: Vial) -> None:
     _setup_save_routes(app)
     with app.test_request_context():

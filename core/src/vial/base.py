@@ -247,8 +247,12 @@ class AppBase(Scaffold, RoutingMixin):
                 f"{self.static_url_path}/<path:filename>",
                 endpoint="static",
                 host=static_host,
-                view_func=_StaticView(self),
+                view_func=_static_view(self),
             )
+
+    def _cli_name(self) -> str | None:
+        # The app's command group is named after the app, as with Flask.
+        return self.name
 
     def _check_setup_finished(self, f_name: str) -> None:
         if self._got_first_request:
@@ -623,24 +627,25 @@ class AppBase(Scaffold, RoutingMixin):
         return asgiref_async_to_sync(func)
 
 
-class _StaticView:
-    """The view of the app's ``static`` endpoint.
+def _static_view(app: AppBase) -> t.Callable[..., Response]:
+    """Return the view of the app's ``static`` endpoint.
 
-    It holds the app weakly so the app and its URL map do not form a cycle.
+    A plain function, so code that names views by ``__module__`` and
+    ``__qualname__`` (rate limiters, tracing) handles it like any other. It
+    holds the app weakly so the app and its URL map do not form a cycle.
     """
+    import weakref
 
-    __name__ = "static"
+    app_ref = weakref.ref(app)
 
-    def __init__(self, app: AppBase) -> None:
-        import weakref
-
-        self._app = weakref.ref(app)
-
-    def __call__(self, **kwargs: t.Any) -> Response:
-        app = self._app()
+    def static(**kwargs: t.Any) -> Response:
+        app = app_ref()
         if app is None:
             raise RuntimeError("The application of this static view is gone.")
         return app.send_static_file(**kwargs)
+
+    static.__qualname__ = "static"
+    return static
 
 
 def _is_coroutine_function(func: t.Any) -> bool:

@@ -416,11 +416,26 @@ def _is_relative_to(path: str, base: str) -> bool:
 
 
 def _find_package(import_name: str) -> tuple[str | None, str]:
-    """Return ``(install prefix or None, package folder)``."""
+    """Return ``(install prefix or None, package folder)``.
+
+    A package anywhere under ``sys.prefix`` is installed there; one in a
+    ``site-packages`` folder elsewhere (a user or a virtualenv's) is installed
+    in that folder's prefix.
+    """
     package_path = _find_package_path(import_name)
     prefix = os.path.abspath(sys.prefix)
-    if not _is_relative_to(package_path, prefix):
-        return None, package_path
+    if _is_relative_to(package_path, prefix):
+        return prefix, package_path
+
+    site_parent, site_folder = os.path.split(package_path)
+    if site_folder.lower() == "site-packages":
+        parent, folder = os.path.split(site_parent)
+        if folder.lower() == "lib":  # Windows: <prefix>/Lib/site-packages
+            return parent, package_path
+        if os.path.basename(parent).lower() == "lib":  # <prefix>/lib/pythonX.Y
+            return os.path.dirname(parent), package_path
+        return site_parent, package_path
+    return None, package_path
 
     site_parent, site_folder = os.path.split(package_path)
     if site_folder.lower() == "site-packages":

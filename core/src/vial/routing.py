@@ -162,6 +162,7 @@ class RoutingMixin:
 
     def url_for(
         self,
+        /,
         endpoint: str,
         *,
         _anchor: str | None = None,
@@ -180,6 +181,7 @@ class RoutingMixin:
         :param _external: Build an absolute URL with scheme and host; the
             default outside a request.
         :param values: URL variables; unknown ones become the query string.
+            ``self`` is one like any other.
         """
         req_ctx = _cv_request.get(None)
         if req_ctx is not None:

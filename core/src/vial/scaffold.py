@@ -143,7 +143,11 @@ class Scaffold:
         """
         from .cli import AppGroup
 
-        return AppGroup()
+        return AppGroup(self._cli_name())
+
+    def _cli_name(self) -> str | None:
+        # A blueprint's group is named when it is registered; see AppBase.
+        return None
 
     def _has_cli_commands(self) -> bool:
         return "cli" in self.__dict__ and bool(self.cli.commands)
