@@ -794,3 +794,41 @@ def test_stream_with_context_with_a_kept_context(app: Vial) -> None:
         assert request.path == "/"
         assert events == []
     assert events == ["request", "app"]
+
+
+# -- environment variables of the command line ----------------------------------
+
+
+def test_setenv_uses_the_prefix_of_the_code_being_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vial import helpers
+
+    monkeypatch.delenv("VIAL_RUN_FROM_CLI", raising=False)
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    monkeypatch.setattr(helpers, "ENV_PREFIXES", ["VIAL"])
+    helpers._setenv("RUN_FROM_CLI", "true")
+    assert os.environ["VIAL_RUN_FROM_CLI"] == "true"
+    assert "FLASK_RUN_FROM_CLI" not in os.environ
+
+    # With the Flask switch on, Flask's name is set, and vial's too where it
+    # is set already, so both readers agree.
+    monkeypatch.setattr(helpers, "ENV_PREFIXES", ["VIAL", "FLASK"])
+    helpers._setenv("RUN_FROM_CLI", "false")
+    assert os.environ["FLASK_RUN_FROM_CLI"] == "false"
+    assert os.environ["VIAL_RUN_FROM_CLI"] == "false"
+    assert helpers._getenv("RUN_FROM_CLI") == "false"
+    monkeypatch.delenv("VIAL_RUN_FROM_CLI")
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI")
+    helpers._setenv("RUN_FROM_CLI", "true")
+    assert "VIAL_RUN_FROM_CLI" not in os.environ
+    assert os.environ["FLASK_RUN_FROM_CLI"] == "true"
+
+
+def test_env_names_in_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vial import helpers
+
+    monkeypatch.setattr(helpers, "ENV_PREFIXES", ["VIAL"])
+    assert helpers._env_names("APP") == "VIAL_APP"
+    monkeypatch.setattr(helpers, "ENV_PREFIXES", ["VIAL", "FLASK"])
+    assert helpers._env_names("DEBUG", "=1") == "FLASK_DEBUG=1 (or VIAL_DEBUG=1)"

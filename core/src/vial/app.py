@@ -530,11 +530,12 @@ class Vial(AppBase):
         :param options: Passed to :func:`werkzeug.serving.run_simple`.
         """
         from . import cli
+        from .helpers import _env_names
         from .helpers import _getenv
         from .helpers import get_debug_flag
         from .helpers import get_load_dotenv
 
-        if os.environ.get("VIAL_RUN_FROM_CLI") == "true":
+        if _getenv("RUN_FROM_CLI") == "true":
             # 'vial run' imported a module that calls app.run() at import
             # time; the command serves the app itself.
             from werkzeug.serving import is_running_from_reloader
@@ -577,7 +578,7 @@ class Vial(AppBase):
             raise ValueError(
                 "The interactive debugger lets anyone who can open a page run"
                 " code on the server, so it is only available in debug mode."
-                " Pass 'debug=True' (or set VIAL_DEBUG=1) to use it."
+                f" Pass 'debug=True' (or set {_env_names('DEBUG', '=1')}) to use it."
             )
 
         cli.show_server_banner(self.debug, self.name)

@@ -45,6 +45,32 @@ def _getenv(suffix: str) -> str | None:
     return None
 
 
+def _env_names(suffix: str, value: str = "") -> str:
+    """Name the variables read for ``suffix`` in a message, the code's own
+    first: ``VIAL_APP``, or ``FLASK_APP (or VIAL_APP)`` with the Flask
+    compatibility switch on. ``value`` follows each name (``"=1"``)."""
+    *others, own = ENV_PREFIXES
+    names = f"{own}_{suffix}{value}"
+    if others:
+        names += f" (or {' or '.join(f'{p}_{suffix}{value}' for p in others)})"
+    return names
+
+
+def _setenv(suffix: str, value: str) -> None:
+    """Set ``<PREFIX>_<suffix>`` for the command line's own use.
+
+    The variable is set under the last prefix, that of the code being run
+    (``FLASK`` with the Flask compatibility switch on, so Flask code and its
+    tests see the names they know), and under any other prefix where it is
+    already set, so that every reader agrees.
+    """
+    *others, own = ENV_PREFIXES
+    for prefix in others:
+        if f"{prefix}_{suffix}" in os.environ:
+            os.environ[f"{prefix}_{suffix}"] = value
+    os.environ[f"{own}_{suffix}"] = value
+
+
 def get_debug_flag() -> bool:
     """Whether debug mode is requested through ``VIAL_DEBUG``."""
     value = _getenv("DEBUG")
