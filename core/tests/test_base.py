@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from vial import render_template_string
 from vial import request
 from vial import Response
 from vial import Vial
@@ -1009,3 +1010,57 @@ def test_logger_named_after_app(app: Vial) -> None:
 def test_cli_created_lazily(app: Vial) -> None:
     assert "cli" not in app.__dict__
     assert not app._has_cli_commands()
+
+
+def test_template_decorators_without_parentheses(app: Vial) -> None:
+    @app.template_filter
+    def shout(value: str) -> str:
+        return value.upper()
+
+    @app.template_test
+    def short(value: str) -> bool:
+        return len(value) < 4
+
+    @app.template_global
+    def greeting() -> str:
+        return "hi"
+
+    @app.template_filter()
+    def whisper(value: str) -> str:
+        return value.lower()
+
+    @app.template_filter("twice")
+    def double(value: str) -> str:
+        return value * 2
+
+    assert shout("a") == "A"  # returned unchanged
+    with app.app_context():
+        rendered = render_template_string(
+            "{{ 'ab'|shout }} {{ 'ab' is short }} {{ greeting() }}"
+            " {{ 'AB'|whisper }} {{ 'x'|twice }}"
+        )
+    assert rendered == "AB True hi ab xx"
+
+
+def test_explicit_automatic_options_adds_options(
+    app: Vial, client: VialClient
+) -> None:
+    def view() -> str:
+        return "ok"
+
+    app.add_url_rule("/given", view_func=view, provide_automatic_options=True)
+    view_with_attribute = _with_attribute(lambda: "ok", provide_automatic_options=True)
+    app.add_url_rule("/attribute", "attribute", view_func=view_with_attribute)
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+    app.add_url_rule("/off", "off", view_func=view)
+    for url in ("/given", "/attribute"):
+        rv = client.open(url, method="OPTIONS")
+        assert rv.status_code == 200
+        assert sorted(rv.allow) == ["GET", "HEAD", "OPTIONS"]
+    assert client.open("/off", method="OPTIONS").status_code == 405
+
+
+def _with_attribute(view: t.Callable[[], str], **attributes: t.Any) -> t.Any:
+    for name, value in attributes.items():
+        setattr(view, name, value)
+    return view

@@ -390,8 +390,10 @@ class AppBase(Scaffold, RoutingMixin):
             provide_automatic_options = "OPTIONS" not in method_set and bool(
                 self.config["PROVIDE_AUTOMATIC_OPTIONS"]
             )
-            if provide_automatic_options:
-                required.add("OPTIONS")
+        if provide_automatic_options:
+            # Also when asked for explicitly (as Flask 3.2 does): the rule
+            # must accept OPTIONS for the automatic answer to be given.
+            required.add("OPTIONS")
         method_set |= required
 
         rule_obj = self.url_rule_class(rule, methods=method_set, **options)
@@ -432,11 +434,25 @@ class AppBase(Scaffold, RoutingMixin):
 
     # Templates
 
-    @setupmethod
+    @t.overload
+    def template_filter(self, name: T_template_filter) -> T_template_filter: ...
+
+    @t.overload
     def template_filter(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_filter], T_template_filter]:
-        """Register the decorated function as a Jinja filter."""
+    ) -> t.Callable[[T_template_filter], T_template_filter]: ...
+
+    @setupmethod
+    def template_filter(
+        self, name: T_template_filter | str | None = None
+    ) -> T_template_filter | t.Callable[[T_template_filter], T_template_filter]:
+        """Register the decorated function as a Jinja filter.
+
+        Usable as ``@template_filter``, ``@template_filter()`` or ``@template_filter("name")``.
+        """
+        if callable(name):
+            self.add_template_filter(name)
+            return name
 
         def decorator(f: T_template_filter) -> T_template_filter:
             self.add_template_filter(f, name=name)
@@ -451,11 +467,25 @@ class AppBase(Scaffold, RoutingMixin):
         """Register a Jinja filter, named after the function by default."""
         self.jinja_env.filters[name or f.__name__] = f
 
-    @setupmethod
+    @t.overload
+    def template_test(self, name: T_template_test) -> T_template_test: ...
+
+    @t.overload
     def template_test(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_test], T_template_test]:
-        """Register the decorated function as a Jinja test."""
+    ) -> t.Callable[[T_template_test], T_template_test]: ...
+
+    @setupmethod
+    def template_test(
+        self, name: T_template_test | str | None = None
+    ) -> T_template_test | t.Callable[[T_template_test], T_template_test]:
+        """Register the decorated function as a Jinja test.
+
+        Usable as ``@template_test``, ``@template_test()`` or ``@template_test("name")``.
+        """
+        if callable(name):
+            self.add_template_test(name)
+            return name
 
         def decorator(f: T_template_test) -> T_template_test:
             self.add_template_test(f, name=name)
@@ -470,11 +500,25 @@ class AppBase(Scaffold, RoutingMixin):
         """Register a Jinja test, named after the function by default."""
         self.jinja_env.tests[name or f.__name__] = f
 
-    @setupmethod
+    @t.overload
+    def template_global(self, name: T_template_global) -> T_template_global: ...
+
+    @t.overload
     def template_global(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_global], T_template_global]:
-        """Register the decorated function as a Jinja global."""
+    ) -> t.Callable[[T_template_global], T_template_global]: ...
+
+    @setupmethod
+    def template_global(
+        self, name: T_template_global | str | None = None
+    ) -> T_template_global | t.Callable[[T_template_global], T_template_global]:
+        """Register the decorated function as a Jinja global.
+
+        Usable as ``@template_global``, ``@template_global()`` or ``@template_global("name")``.
+        """
+        if callable(name):
+            self.add_template_global(name)
+            return name
 
         def decorator(f: T_template_global) -> T_template_global:
             self.add_template_global(f, name=name)

@@ -357,11 +357,25 @@ class Blueprint(Scaffold):
 
     # Hooks that apply to the whole app
 
-    @setupmethod
+    @t.overload
+    def app_template_filter(self, name: T_template_filter) -> T_template_filter: ...
+
+    @t.overload
     def app_template_filter(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_filter], T_template_filter]:
-        """Register a Jinja filter on the app the blueprint is registered on."""
+    ) -> t.Callable[[T_template_filter], T_template_filter]: ...
+
+    @setupmethod
+    def app_template_filter(
+        self, name: T_template_filter | str | None = None
+    ) -> T_template_filter | t.Callable[[T_template_filter], T_template_filter]:
+        """Register a Jinja filter on the app the blueprint is registered on.
+
+        Usable as ``@app_template_filter``, ``@app_template_filter()`` or ``@app_template_filter("name")``.
+        """
+        if callable(name):
+            self.add_app_template_filter(name)
+            return name
 
         def decorator(f: T_template_filter) -> T_template_filter:
             self.add_app_template_filter(f, name=name)
@@ -376,11 +390,25 @@ class Blueprint(Scaffold):
         """Register a Jinja filter on the app."""
         self.record_once(lambda s: s.app.add_template_filter(f, name=name))
 
-    @setupmethod
+    @t.overload
+    def app_template_test(self, name: T_template_test) -> T_template_test: ...
+
+    @t.overload
     def app_template_test(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_test], T_template_test]:
-        """Register a Jinja test on the app the blueprint is registered on."""
+    ) -> t.Callable[[T_template_test], T_template_test]: ...
+
+    @setupmethod
+    def app_template_test(
+        self, name: T_template_test | str | None = None
+    ) -> T_template_test | t.Callable[[T_template_test], T_template_test]:
+        """Register a Jinja test on the app the blueprint is registered on.
+
+        Usable as ``@app_template_test``, ``@app_template_test()`` or ``@app_template_test("name")``.
+        """
+        if callable(name):
+            self.add_app_template_test(name)
+            return name
 
         def decorator(f: T_template_test) -> T_template_test:
             self.add_app_template_test(f, name=name)
@@ -395,11 +423,25 @@ class Blueprint(Scaffold):
         """Register a Jinja test on the app."""
         self.record_once(lambda s: s.app.add_template_test(f, name=name))
 
-    @setupmethod
+    @t.overload
+    def app_template_global(self, name: T_template_global) -> T_template_global: ...
+
+    @t.overload
     def app_template_global(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_global], T_template_global]:
-        """Register a Jinja global on the app the blueprint is registered on."""
+    ) -> t.Callable[[T_template_global], T_template_global]: ...
+
+    @setupmethod
+    def app_template_global(
+        self, name: T_template_global | str | None = None
+    ) -> T_template_global | t.Callable[[T_template_global], T_template_global]:
+        """Register a Jinja global on the app the blueprint is registered on.
+
+        Usable as ``@app_template_global``, ``@app_template_global()`` or ``@app_template_global("name")``.
+        """
+        if callable(name):
+            self.add_app_template_global(name)
+            return name
 
         def decorator(f: T_template_global) -> T_template_global:
             self.add_app_template_global(f, name=name)
