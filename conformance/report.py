@@ -219,6 +219,14 @@ def check_record(
     for result in results:
         if result.not_run or result.vial is None:
             continue
+        if result.real is not None and (
+            result.real.broken_modules or not result.real.passed
+        ):
+            problems.append(
+                f"{result.suite.title}: the run on the real package is broken"
+                " (a module does not import, or nothing passed); fix its"
+                " requirements in pins.toml."
+            )
         entry = record.get(result.suite.name, {})
         recorded = int(str(entry.get("vial_passes", 0)))
         if result.vial_passes < recorded:
