@@ -110,6 +110,7 @@ def main(argv: list[str]) -> int:
     if options.update_record:
         report.write_record(results, record)
         print(f"conformance: wrote {report.RECORD.relative_to(sources.ROOT)}")
+        record = report.load_record()
     _summary(results, record)
     if problems:
         print("\nconformance failed:")

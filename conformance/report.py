@@ -143,11 +143,36 @@ def compare(result: Result, differences: list[Difference]) -> None:
                 break
         else:
             groups.setdefault(UNEXPLAINED, []).append((test, detail))
+    result.unexplained = len(groups.get(UNEXPLAINED, ()))
+    if UNEXPLAINED in groups:
+        groups[UNEXPLAINED] = _collapse_broken_modules(groups[UNEXPLAINED])
     result.groups = dict(
         sorted(groups.items(), key=lambda item: (item[0] == UNEXPLAINED, item[0]))
     )
-    result.unexplained = len(groups.get(UNEXPLAINED, ()))
     result.stale = [entry for i, entry in enumerate(own) if i not in used]
+
+
+def _collapse_broken_modules(
+    tests: list[tuple[str, str]],
+) -> list[tuple[str, str]]:
+    """One line per test module that does not import, not one per test."""
+    collapsed: list[tuple[str, str]] = []
+    counts: dict[str, int] = {}
+    for test, detail in tests:
+        if detail.startswith(_BROKEN):
+            module = test.split("::", 1)[0]
+            if module not in counts:
+                collapsed.append((module, detail))
+            counts[module] = counts.get(module, 0) + 1
+        else:
+            collapsed.append((test, detail))
+    return [
+        (f"{name} (all {counts[name]} tests)" if name in counts else name, detail)
+        for name, detail in collapsed
+    ]
+
+
+_BROKEN = "module not importable"
 
 
 def _detail(run: Run, test: str) -> str:
@@ -155,7 +180,7 @@ def _detail(run: Run, test: str) -> str:
     if outcome is None:
         module = test.split("::", 1)[0]
         if module in run.broken_modules:
-            return f"module not importable: {run.broken_modules[module]}"
+            return f"{_BROKEN}: {run.broken_modules[module]}"
         if run.timed_out:
             return "not reached: the run hit its time limit"
         if run.exit_code not in (0, 1):
