@@ -90,9 +90,7 @@ def main(argv: list[str]) -> int:
     for suite in chosen:
         if suite.vial not in present:
             results.append(
-                report.Result(
-                    suite, not_run=f"{suite.vial} not in this repository"
-                )
+                report.Result(suite, not_run=f"{suite.vial} not in this repository")
             )
             continue
         result = run_suite(suite, suites, options)
@@ -120,14 +118,17 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _summary(results: list[report.Result], record: dict[str, dict[str, object]]) -> None:
+def _summary(
+    results: list[report.Result], record: dict[str, dict[str, object]]
+) -> None:
     print("\nsuite                      tests   real   vial   share   seconds")
     for result in results:
         name = result.suite.title
         if result.not_run:
             print(f"{name:<26} not run ({result.not_run})")
             continue
-        assert result.real is not None and result.vial is not None
+        assert result.real is not None
+        assert result.vial is not None
         seconds = f"{result.real.seconds:.0f}+{result.vial.seconds:.0f}"
         print(
             f"{name:<26} {result.tests:>5} {result.real_passes:>6}"

@@ -29,8 +29,7 @@ def render(results: list[Result]) -> str:
         "extensions vial stands in for run twice: on the real package, in an",
         "environment of its own, and on vial through the compatibility switch",
         "(``pytest -p vial.compat.pytest_plugin``), with the vial packages",
-        "installed from this repository. vial must pass at least"
-        f" {percent(TARGET)} of",
+        f"installed from this repository. vial must pass at least {percent(TARGET)} of",
         "what the real package passes, leaving out the tests that assert the",
         "real package's exact wording, and its pass counts may only go up",
         "(``conformance/record.toml``). Every test that passes on the real",
@@ -70,9 +69,7 @@ def render(results: list[Result]) -> str:
         title = f"{result.suite.title}: passes on the real package, not on vial"
         lines += [title, "-" * len(title), ""]
         for heading, tests in result.groups.items():
-            name = (
-                "Unexplained (gaps to close)" if heading == UNEXPLAINED else heading
-            )
+            name = "Unexplained (gaps to close)" if heading == UNEXPLAINED else heading
             lines += [f"{name} ({len(tests)})", ""]
             for test, detail in tests:
                 entry = f"- {_literal(test)}"

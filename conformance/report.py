@@ -126,7 +126,8 @@ UNEXPLAINED = "unexplained"
 
 def compare(result: Result, differences: list[Difference]) -> None:
     """Group the tests that pass on the real package and not on vial."""
-    assert result.real is not None and result.vial is not None
+    assert result.real is not None
+    assert result.vial is not None
     own = [entry for entry in differences if entry.suite == result.suite.name]
     used: set[int] = set()
     groups: dict[str, list[tuple[str, str]]] = {}
@@ -137,9 +138,7 @@ def compare(result: Result, differences: list[Difference]) -> None:
                 used.add(index)
                 if entry.kind == "wording":
                     result.wording.add(test)
-                groups.setdefault(f"{entry.kind}: {entry.label}", []).append(
-                    (test, "")
-                )
+                groups.setdefault(f"{entry.kind}: {entry.label}", []).append((test, ""))
                 break
         else:
             groups.setdefault(UNEXPLAINED, []).append((test, detail))
@@ -201,7 +200,8 @@ def print_result(result: Result) -> None:
     if result.not_run:
         print(f"\n{suite.title}: not run ({result.not_run})")
         return
-    assert result.real is not None and result.vial is not None
+    assert result.real is not None
+    assert result.vial is not None
     print(
         f"\n{suite.title} on {suite.vial}: {result.tests} tests, "
         f"{result.real_passes} pass on {suite.project}, "
@@ -211,8 +211,10 @@ def print_result(result: Result) -> None:
     )
     for run, where in ((result.real, suite.project), (result.vial, "vial")):
         if run.exit_code not in (0, 1) and not run.timed_out:
-            print(f"  pytest stopped early on {where} (exit code {run.exit_code}):"
-                  f" see {run.log}")
+            print(
+                f"  pytest stopped early on {where} (exit code {run.exit_code}):"
+                f" see {run.log}"
+            )
         if run.timed_out:
             print(f"  the {where} run hit its {suite.timeout:.0f}s time limit")
         for module, message in sorted(run.broken_modules.items()):

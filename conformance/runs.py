@@ -59,9 +59,7 @@ def make_real_env(
     """
     shutil.rmtree(env, ignore_errors=True)
     quiet = ["--quiet"]
-    subprocess.run(
-        [uv, "venv", *quiet, "--python", base_python, str(env)], check=True
-    )
+    subprocess.run([uv, "venv", *quiet, "--python", base_python, str(env)], check=True)
     python = _python(env)
     requirements = [*map(str, sdists), *suite.requires, *suite.flask_requires]
     subprocess.run(
@@ -85,9 +83,7 @@ def run_pytest(
     outcomes_file = workdir / ".conformance-outcomes.jsonl"
     outcomes_file.unlink(missing_ok=True)
     env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(_CLEARED)
+        key: value for key, value in os.environ.items() if not key.startswith(_CLEARED)
     }
     env["CONFORMANCE_OUTCOMES"] = str(outcomes_file)
     env["PYTHONPATH"] = str(PLUGIN_DIR)

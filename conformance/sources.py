@@ -80,9 +80,10 @@ def load_suites(path: Path = PINS) -> dict[str, Suite]:
 def repository_packages() -> set[str]:
     """The distribution names of the packages in this repository."""
     names = set()
-    for pyproject in [ROOT / "core" / "pyproject.toml"] + sorted(
-        ROOT.glob("extensions/*/pyproject.toml")
-    ):
+    for pyproject in [
+        ROOT / "core" / "pyproject.toml",
+        *sorted(ROOT.glob("extensions/*/pyproject.toml")),
+    ]:
         project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
         names.add(project["name"].lower().replace("_", "-"))
     return names
@@ -135,9 +136,11 @@ def fetch(suite: Suite, cache: Path) -> Path:
     url = _file_url(suite)
     print(f"conformance: downloading {url}", flush=True)
     partial = target.with_name(target.name + ".part")
-    with urllib.request.urlopen(url, timeout=120) as response:
-        with partial.open("wb") as stream:
-            shutil.copyfileobj(response, stream)
+    with (
+        urllib.request.urlopen(url, timeout=120) as response,
+        partial.open("wb") as stream,
+    ):
+        shutil.copyfileobj(response, stream)
     found = _sha256(partial)
     if found != suite.sha256:
         partial.unlink()
@@ -158,14 +161,14 @@ def unpack_tests(sdist: Path, destination: Path) -> Path:
     with tarfile.open(sdist) as archive:
         members = []
         for member in archive.getmembers():
-            top, _, rest = member.name.partition("/")
+            _top, _, rest = member.name.partition("/")
             if rest in CONFIG_FILES or rest == "tests" or rest.startswith("tests/"):
                 member.name = rest
                 members.append(member)
         if hasattr(tarfile, "data_filter"):
             archive.extractall(destination, members=members, filter="data")
         else:  # pragma: no cover - Pythons before the tarfile filters
-            archive.extractall(destination, members=members)  # noqa: S202
+            archive.extractall(destination, members=members)
     if not (destination / "tests").is_dir():
         raise SystemExit(f"{sdist.name} has no tests/ folder to run.")
     return destination

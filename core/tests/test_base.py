@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import inspect
-
 import os
 import sys
 import typing as t
@@ -1042,9 +1041,7 @@ def test_template_decorators_without_parentheses(app: Vial) -> None:
     assert rendered == "AB True hi ab xx"
 
 
-def test_explicit_automatic_options_adds_options(
-    app: Vial, client: VialClient
-) -> None:
+def test_explicit_automatic_options_adds_options(app: Vial, client: VialClient) -> None:
     def view() -> str:
         return "ok"
 

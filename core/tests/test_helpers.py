@@ -708,7 +708,8 @@ def test_stream_with_context_tears_down_once_after_the_body(
     finally:
         rv.close()
     assert events == ["chunk", "request", "app"]
-    assert not has_request_context() and not has_app_context()
+    assert not has_request_context()
+    assert not has_app_context()
 
 
 def test_stream_with_context_closed_unread_tears_down_once(app: Vial) -> None:
@@ -724,7 +725,8 @@ def test_stream_with_context_closed_unread_tears_down_once(app: Vial) -> None:
     assert events == []
     stream.close()  # type: ignore[attr-defined]
     assert events == ["request", "app"]
-    assert not has_request_context() and not has_app_context()
+    assert not has_request_context()
+    assert not has_app_context()
 
 
 def test_stream_with_context_closed_midway_tears_down_once(
@@ -776,7 +778,8 @@ def test_stream_with_context_from_an_async_view(app: Vial, client: VialClient) -
         assert rv.data == b"ann/"
     finally:
         rv.close()
-    assert not has_request_context() and not has_app_context()
+    assert not has_request_context()
+    assert not has_app_context()
     assert events == ["request", "app"] * 2
 
 

@@ -8,7 +8,6 @@ and turns what the view returns into a response.
 from __future__ import annotations
 
 import collections.abc as cabc
-import os
 import sys
 import typing as t
 from functools import lru_cache

@@ -448,7 +448,8 @@ class AppBase(Scaffold, RoutingMixin):
     ) -> T_template_filter | t.Callable[[T_template_filter], T_template_filter]:
         """Register the decorated function as a Jinja filter.
 
-        Usable as ``@template_filter``, ``@template_filter()`` or ``@template_filter("name")``.
+        Usable with or without arguments: ``@template_filter``,
+        ``@template_filter()`` or ``@template_filter("name")``.
         """
         if callable(name):
             self.add_template_filter(name)
@@ -481,7 +482,8 @@ class AppBase(Scaffold, RoutingMixin):
     ) -> T_template_test | t.Callable[[T_template_test], T_template_test]:
         """Register the decorated function as a Jinja test.
 
-        Usable as ``@template_test``, ``@template_test()`` or ``@template_test("name")``.
+        Usable with or without arguments: ``@template_test``,
+        ``@template_test()`` or ``@template_test("name")``.
         """
         if callable(name):
             self.add_template_test(name)
@@ -514,7 +516,8 @@ class AppBase(Scaffold, RoutingMixin):
     ) -> T_template_global | t.Callable[[T_template_global], T_template_global]:
         """Register the decorated function as a Jinja global.
 
-        Usable as ``@template_global``, ``@template_global()`` or ``@template_global("name")``.
+        Usable with or without arguments: ``@template_global``,
+        ``@template_global()`` or ``@template_global("name")``.
         """
         if callable(name):
             self.add_template_global(name)

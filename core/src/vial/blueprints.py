@@ -371,7 +371,8 @@ class Blueprint(Scaffold):
     ) -> T_template_filter | t.Callable[[T_template_filter], T_template_filter]:
         """Register a Jinja filter on the app the blueprint is registered on.
 
-        Usable as ``@app_template_filter``, ``@app_template_filter()`` or ``@app_template_filter("name")``.
+        Usable with or without arguments: ``@app_template_filter``,
+        ``@app_template_filter()`` or ``@app_template_filter("name")``.
         """
         if callable(name):
             self.add_app_template_filter(name)
@@ -404,7 +405,8 @@ class Blueprint(Scaffold):
     ) -> T_template_test | t.Callable[[T_template_test], T_template_test]:
         """Register a Jinja test on the app the blueprint is registered on.
 
-        Usable as ``@app_template_test``, ``@app_template_test()`` or ``@app_template_test("name")``.
+        Usable with or without arguments: ``@app_template_test``,
+        ``@app_template_test()`` or ``@app_template_test("name")``.
         """
         if callable(name):
             self.add_app_template_test(name)
@@ -437,7 +439,8 @@ class Blueprint(Scaffold):
     ) -> T_template_global | t.Callable[[T_template_global], T_template_global]:
         """Register a Jinja global on the app the blueprint is registered on.
 
-        Usable as ``@app_template_global``, ``@app_template_global()`` or ``@app_template_global("name")``.
+        Usable with or without arguments: ``@app_template_global``,
+        ``@app_template_global()`` or ``@app_template_global("name")``.
         """
         if callable(name):
             self.add_app_template_global(name)

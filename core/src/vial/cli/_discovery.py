@@ -37,7 +37,6 @@ class FlaskAppException(NoAppException):
     Flask compatibility switch is off."""
 
 
-
 def find_best_app(module: ModuleType) -> Vial:
     """Return the application a module provides.
 

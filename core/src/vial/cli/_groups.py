@@ -194,7 +194,10 @@ def get_version(ctx: click.Context, param: click.Parameter, value: t.Any) -> Non
     compat = sys.modules.get("vial.compat")
     if compat is not None and compat.is_aliased():
         # importlib.metadata reports this version for "flask" too.
-        lines.append(f"Flask {compat.FLASK_VERSION} (the API vial provides with the compatibility switch on)")
+        lines.append(
+            f"Flask {compat.FLASK_VERSION} (the API vial provides with the"
+            " compatibility switch on)"
+        )
     click.echo("\n".join(lines))
     ctx.exit()
 
