@@ -18,7 +18,7 @@ from conformance.sources import Suite
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
 
 DIFFERENCES = HERE / "differences.toml"
 RECORD = HERE / "record.toml"
@@ -234,7 +234,10 @@ def load_record(path: Path = RECORD) -> dict[str, dict[str, object]]:
     """Read the recorded pass counts."""
     if not path.is_file():
         return {}
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    record: dict[str, dict[str, object]] = tomllib.loads(
+        path.read_text(encoding="utf-8")
+    )
+    return record
 
 
 def check_record(

@@ -17,7 +17,7 @@ from pathlib import Path
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - nox runs the session on 3.10 too
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -108,7 +108,7 @@ def _file_url(suite: Suite) -> str:
         listing = json.load(response)
     for entry in listing.get("files", ()):
         if entry["filename"] == suite.file:
-            return urllib.parse.urljoin(page, entry["url"])
+            return urllib.parse.urljoin(page, str(entry["url"]))
     raise SystemExit(
         f"The index at {page} lists no file {suite.file!r}; check the pin of"
         f" {suite.name!r} in {PINS.name}."

@@ -1203,7 +1203,7 @@ def test_every_teardown_function_runs_when_one_fails(
 
         return teardown
 
-    app.teardown_request(lambda exc: ran.append("request first") and None)
+    app.teardown_request(lambda exc: ran.append("request first"))
     app.teardown_request(failing("request second"))
     app.teardown_request(failing("request third"))
 
@@ -1217,7 +1217,7 @@ def test_every_teardown_function_runs_when_one_fails(
     assert "request second failed" in caplog.text
 
     ran.clear()
-    app.teardown_appcontext(lambda exc: ran.append("app first") and None)
+    app.teardown_appcontext(lambda exc: ran.append("app first"))
     app.teardown_appcontext(failing("app second"))
     app_ctx = app.app_context()
     app_ctx.push()
@@ -1259,12 +1259,12 @@ def test_log_exception_overridden_with_flask_32_signature(
     seen: list[t.Any] = []
 
     class NewStyle(Vial):
-        def log_exception(self, ctx: t.Any, exc_info: t.Any) -> None:  # type: ignore[override]
+        def log_exception(self, ctx: t.Any, exc_info: t.Any) -> None:
             seen.append((ctx.request.path, exc_info[0]))
             super().log_exception(ctx, exc_info)
 
     class OldStyle(Vial):
-        def log_exception(self, exc_info: t.Any) -> None:  # type: ignore[override]
+        def log_exception(self, exc_info: t.Any) -> None:
             seen.append(exc_info[0])
             super().log_exception(exc_info)
 

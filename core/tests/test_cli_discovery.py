@@ -316,7 +316,7 @@ def _flask_app_module(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.syspath_prepend(str(tmp_path))
     # Whether or not a real Flask is installed here, the import fails as it
     # does where only vial is.
-    monkeypatch.setitem(sys.modules, "flask", None)  # type: ignore[arg-type]
+    monkeypatch.setitem(sys.modules, "flask", None)
     return "flask_written_app"
 
 

@@ -462,13 +462,3 @@ def _find_package(import_name: str) -> tuple[str | None, str]:
             return os.path.dirname(parent), package_path
         return site_parent, package_path
     return None, package_path
-
-    site_parent, site_folder = os.path.split(package_path)
-    if site_folder.lower() == "site-packages":
-        parent, folder = os.path.split(site_parent)
-        if folder.lower() == "lib":  # Windows: <prefix>/Lib/site-packages
-            return parent, package_path
-        if os.path.basename(parent).lower() == "lib":  # <prefix>/lib/pythonX.Y
-            return os.path.dirname(parent), package_path
-        return site_parent, package_path
-    return None, package_path
