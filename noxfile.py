@@ -465,6 +465,13 @@ def conformance(session: nox.Session) -> None:
         session.install("--no-deps", *flask_requires, *constraints)
     venv = Path(session.virtualenv.location)
     session.chdir(ROOT)
+    # The tool's own tests first: a wrong comparison would pass anything.
+    session.run(
+        "python", "-m", "pytest", "-q",
+        "-c", str(CONFORMANCE_DIR / "pytest.ini"),
+        "--rootdir", str(CONFORMANCE_DIR),
+        str(CONFORMANCE_DIR / "tests"),
+    )  # fmt: skip
     session.run(
         "python",
         "-m",

@@ -4,7 +4,8 @@ written to ``docs/conformance.rst``; the record that only goes up."""
 
 from __future__ import annotations
 
-import fnmatch
+import functools
+import re
 import sys
 from dataclasses import dataclass
 from dataclasses import field
@@ -41,8 +42,9 @@ class Difference:
     asserted: str = ""
 
     def matches(self, test: str) -> bool:
-        """Whether ``test`` is one of this entry's ids or patterns."""
-        return any(fnmatch.fnmatchcase(test, pattern) for pattern in self.tests)
+        """Whether ``test`` is one of this entry's ids or patterns, in which
+        ``*`` stands for any text (brackets are literal, as in test ids)."""
+        return any(_pattern(pattern).fullmatch(test) for pattern in self.tests)
 
     @property
     def label(self) -> str:
@@ -50,6 +52,11 @@ class Difference:
         if self.kind == "wording":
             return f"asserts the wording {self.asserted!r}"
         return self.cause
+
+
+@functools.cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(".*".join(map(re.escape, pattern.split("*"))))
 
 
 def load_differences(path: Path = DIFFERENCES) -> list[Difference]:
