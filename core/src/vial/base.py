@@ -40,6 +40,7 @@ from .matching import Map
 from .routing import _Binding
 from .routing import RoutingMixin
 from .scaffold import _endpoint_from_view_func
+from .scaffold import _name_or_decorate
 from .scaffold import Scaffold
 from .scaffold import setupmethod
 from .sessions import SecureCookieSessionInterface
@@ -451,15 +452,7 @@ class AppBase(Scaffold, RoutingMixin):
         Usable with or without arguments: ``@template_filter``,
         ``@template_filter()`` or ``@template_filter("name")``.
         """
-        if callable(name):
-            self.add_template_filter(name)
-            return name
-
-        def decorator(f: T_template_filter) -> T_template_filter:
-            self.add_template_filter(f, name=name)
-            return f
-
-        return decorator
+        return _name_or_decorate(self.add_template_filter, name)
 
     @setupmethod
     def add_template_filter(
@@ -485,15 +478,7 @@ class AppBase(Scaffold, RoutingMixin):
         Usable with or without arguments: ``@template_test``,
         ``@template_test()`` or ``@template_test("name")``.
         """
-        if callable(name):
-            self.add_template_test(name)
-            return name
-
-        def decorator(f: T_template_test) -> T_template_test:
-            self.add_template_test(f, name=name)
-            return f
-
-        return decorator
+        return _name_or_decorate(self.add_template_test, name)
 
     @setupmethod
     def add_template_test(
@@ -519,15 +504,7 @@ class AppBase(Scaffold, RoutingMixin):
         Usable with or without arguments: ``@template_global``,
         ``@template_global()`` or ``@template_global("name")``.
         """
-        if callable(name):
-            self.add_template_global(name)
-            return name
-
-        def decorator(f: T_template_global) -> T_template_global:
-            self.add_template_global(f, name=name)
-            return f
-
-        return decorator
+        return _name_or_decorate(self.add_template_global, name)
 
     @setupmethod
     def add_template_global(

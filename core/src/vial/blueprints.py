@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from . import typing as ft
 from .scaffold import _endpoint_from_view_func
+from .scaffold import _name_or_decorate
 from .scaffold import Scaffold
 from .scaffold import setupmethod
 
@@ -374,15 +375,7 @@ class Blueprint(Scaffold):
         Usable with or without arguments: ``@app_template_filter``,
         ``@app_template_filter()`` or ``@app_template_filter("name")``.
         """
-        if callable(name):
-            self.add_app_template_filter(name)
-            return name
-
-        def decorator(f: T_template_filter) -> T_template_filter:
-            self.add_app_template_filter(f, name=name)
-            return f
-
-        return decorator
+        return _name_or_decorate(self.add_app_template_filter, name)
 
     @setupmethod
     def add_app_template_filter(
@@ -408,15 +401,7 @@ class Blueprint(Scaffold):
         Usable with or without arguments: ``@app_template_test``,
         ``@app_template_test()`` or ``@app_template_test("name")``.
         """
-        if callable(name):
-            self.add_app_template_test(name)
-            return name
-
-        def decorator(f: T_template_test) -> T_template_test:
-            self.add_app_template_test(f, name=name)
-            return f
-
-        return decorator
+        return _name_or_decorate(self.add_app_template_test, name)
 
     @setupmethod
     def add_app_template_test(
@@ -442,15 +427,7 @@ class Blueprint(Scaffold):
         Usable with or without arguments: ``@app_template_global``,
         ``@app_template_global()`` or ``@app_template_global("name")``.
         """
-        if callable(name):
-            self.add_app_template_global(name)
-            return name
-
-        def decorator(f: T_template_global) -> T_template_global:
-            self.add_app_template_global(f, name=name)
-            return f
-
-        return decorator
+        return _name_or_decorate(self.add_app_template_global, name)
 
     @setupmethod
     def add_app_template_global(

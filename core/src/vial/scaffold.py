@@ -430,6 +430,22 @@ def _endpoint_from_view_func(view_func: ft.RouteCallable | None) -> str:
 
 
 @cache
+def _name_or_decorate(
+    add: t.Callable[[F, str | None], None], name: F | str | None
+) -> F | t.Callable[[F], F]:
+    """Back a registering decorator usable bare (``@app.template_filter``)
+    and with a name (``@app.template_filter("name")``), as in Flask 3.2."""
+    if callable(name):
+        add(name, None)
+        return name
+
+    def decorator(f: F) -> F:
+        add(f, name)
+        return f
+
+    return decorator
+
+
 def _split_blueprint_path(name: str) -> list[str]:
     """``"a.b.c"`` to ``["a.b.c", "a.b", "a"]``: a blueprint and its parents."""
     out = [name]
