@@ -161,17 +161,21 @@ def compare(result: Result, differences: list[Difference]) -> None:
 def _collapse_broken_modules(
     tests: list[tuple[str, str]],
 ) -> list[tuple[str, str]]:
-    """One line per test module that does not import, not one per test."""
+    """One line per test module that does not import, and one for the tests
+    a run never reached, not one per test."""
     collapsed: list[tuple[str, str]] = []
     counts: dict[str, int] = {}
     for test, detail in tests:
         if detail.startswith(_BROKEN):
-            module = test.split("::", 1)[0]
-            if module not in counts:
-                collapsed.append((module, detail))
-            counts[module] = counts.get(module, 0) + 1
+            key = test.split("::", 1)[0]
+        elif detail.startswith(_NOT_REACHED):
+            key = "tests not reached"
         else:
             collapsed.append((test, detail))
+            continue
+        if key not in counts:
+            collapsed.append((key, detail))
+        counts[key] = counts.get(key, 0) + 1
     return [
         (f"{name} (all {counts[name]} tests)" if name in counts else name, detail)
         for name, detail in collapsed
@@ -179,6 +183,7 @@ def _collapse_broken_modules(
 
 
 _BROKEN = "module not importable"
+_NOT_REACHED = "not reached"
 
 
 def _detail(run: Run, test: str) -> str:
@@ -188,9 +193,12 @@ def _detail(run: Run, test: str) -> str:
         if module in run.broken_modules:
             return f"{_BROKEN}: {run.broken_modules[module]}"
         if run.timed_out:
-            return "not reached: the run hit its time limit"
+            return f"{_NOT_REACHED}: the run hit its time limit"
         if run.exit_code not in (0, 1):
-            return f"not reached: pytest stopped early (exit code {run.exit_code})"
+            return (
+                f"{_NOT_REACHED}: pytest stopped early (exit code"
+                f" {run.exit_code}; a conftest.py that does not import stops it)"
+            )
         return "not collected on vial"
     message = run.messages.get(test, "")
     return f"{outcome}: {message}" if message else outcome

@@ -133,3 +133,15 @@ def test_page_lists_counts_and_causes() -> None:
     assert "     - 50.0%" in text
     assert "not run (vial-tokens not in this repository)" in text
     assert "- ``t::b``: ``failed: failed here``" in text
+
+
+def test_tests_of_a_run_that_stopped_early_are_one_line() -> None:
+    result = report.Result(
+        SUITE,
+        real=_run({"t.py::a": "passed", "u.py::b": "passed"}),
+        vial=Run(exit_code=4),
+    )
+    report.compare(result, [])
+    [(name, detail)] = result.groups[report.UNEXPLAINED]
+    assert name == "tests not reached (all 2 tests)"
+    assert "exit code 4" in detail
