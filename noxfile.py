@@ -562,6 +562,59 @@ def bench(session: nox.Session) -> None:
     session.run("python", str(BENCH_SCRIPT), *session.posargs)
 
 
+CONFORMANCE_DIR = ROOT / "conformance"
+
+
+def _conformance_suites() -> list[dict[str, Any]]:
+    """The suites of conformance/pins.toml, in the file's order."""
+    pins = tomllib.loads((CONFORMANCE_DIR / "pins.toml").read_text(encoding="utf-8"))
+    return list(pins["suites"].values())
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """Run pinned releases of the Flask, Flask-SQLAlchemy, Flask-WTF,
+    Flask-Login and Flask-HTTPAuth test suites on the real packages and on
+    vial, and compare them test by test (see conformance/)."""
+    # This venv is vial's side: every repository package a suite stands in
+    # for, installed from its folder, and the suites' test requirements.
+    # The real packages get a throwaway environment each, built by
+    # conformance/ with uv; they are never installed here.
+    suites = [s for s in _conformance_suites() if s["vial"] in PACKAGES]
+    constraints = ["-c", str(CONFORMANCE_DIR / "constraints.txt")]
+    requires = sorted({r for suite in suites for r in suite.get("requires", ())})
+    roots = [PACKAGES[suite["vial"]] for suite in suites]
+    session.install("uv", *_install_args(session, roots, extra=requires), *constraints)
+    flask_requires = sorted(
+        {r for suite in suites for r in suite.get("flask_requires", ())}
+    )
+    if flask_requires:
+        # Flask extensions the tests use: their own dependencies come from
+        # "requires"; without --no-deps they would bring the real Flask.
+        session.install("--no-deps", *flask_requires, *constraints)
+    venv = Path(session.virtualenv.location)
+    session.chdir(ROOT)
+    # The tool's own tests first: a wrong comparison would pass anything.
+    session.run(
+        "python", "-m", "pytest", "-q",
+        "-c", str(CONFORMANCE_DIR / "pytest.ini"),
+        "--rootdir", str(CONFORMANCE_DIR),
+        str(CONFORMANCE_DIR / "tests"),
+    )  # fmt: skip
+    session.run(
+        "python",
+        "-m",
+        "conformance",
+        "--vial-python",
+        str(_venv_python(venv)),
+        "--uv",
+        str(venv / ("Scripts" if os.name == "nt" else "bin") / "uv"),
+        "--cache",
+        str(ROOT / ".nox" / "_conformance"),
+        *session.posargs,
+    )
+
+
 nox.options.sessions = [
     *(f"tests-{package.slug}" for package in PACKAGES.values()),
     "tests-bench",

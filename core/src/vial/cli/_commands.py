@@ -71,7 +71,7 @@ class CertParamType(click.ParamType):  # type: ignore[type-arg]
             value = click.STRING(value, param, ctx).lower()
             if value == "adhoc":
                 try:
-                    import cryptography  # type: ignore[import-not-found]  # noqa: F401
+                    import cryptography  # type: ignore[import-not-found, unused-ignore]  # noqa: F401
                 except ImportError:
                     raise click.BadParameter(
                         "An ad-hoc certificate is generated with the"
@@ -281,7 +281,7 @@ def run_command(
         raise click.UsageError(
             "The interactive debugger lets anyone who can open a page run code"
             " on the server, so it is only available in debug mode. Add"
-            " '--debug' (or set VIAL_DEBUG=1) to use it."
+            f" '--debug' (or set {helpers._env_names('DEBUG', '=1')}) to use it."
         )
 
     show_server_banner(debug, info.app_import_path)
