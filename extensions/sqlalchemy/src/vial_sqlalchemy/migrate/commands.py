@@ -23,6 +23,7 @@ import typing as t
 from .errors import alembic_errors
 from .errors import command_line
 from .errors import MigrationError
+from .extension import command_options
 from .state import STATE
 
 if t.TYPE_CHECKING:
@@ -104,7 +105,9 @@ def init(
     else:
         template = "vial-multidb" if multidb else "vial"
     config = Config(
-        os.path.join(folder, "alembic.ini"), template_directory=template_directory
+        os.path.join(folder, "alembic.ini"),
+        template_directory=template_directory,
+        cmd_opts=command_options(),
     )
     config.set_main_option("script_location", folder.replace("%", "%%"))
     config = state.migrate.call_configure_callbacks(config)

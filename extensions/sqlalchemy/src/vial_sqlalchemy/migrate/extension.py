@@ -178,23 +178,30 @@ class Migrate:
             state = STATE.find()
             directory = state.directory if state is not None else self.directory
         directory = str(directory)
-        x_args = list(_group_x_args())
-        if isinstance(x_arg, str):
-            x_args.append(x_arg)
-        elif x_arg is not None:
-            x_args.extend(x_arg)
-        cmd_opts = argparse.Namespace(x=x_args)
-        for name in opts or ():
-            setattr(cmd_opts, name, True)
-        config = Config(os.path.join(directory, "alembic.ini"), cmd_opts=cmd_opts)
+        config = Config(
+            os.path.join(directory, "alembic.ini"),
+            cmd_opts=command_options(x_arg, opts),
+        )
         # A "%" in the path would start an interpolation in Alembic's parser.
         config.set_main_option("script_location", directory.replace("%", "%%"))
         return self.call_configure_callbacks(config)
 
 
-def _group_x_args() -> tuple[str, ...]:
-    """The ``-x`` values given to the ``vial db`` group, in a CLI command."""
+def command_options(
+    x_arg: str | t.Sequence[str] | None = None, opts: t.Iterable[str] | None = None
+) -> argparse.Namespace:
+    """Return what Alembic's command line would put in ``config.cmd_opts``.
+
+    ``x`` holds the ``-x`` values given to the ``vial db`` group (in a CLI
+    command), then ``x_arg``; each name in ``opts`` is set to ``True``.
+    """
     ctx = click.get_current_context(silent=True)
-    if ctx is None:
-        return ()
-    return tuple(ctx.meta.get(X_ARG_KEY, ()))
+    x_args = list(ctx.meta.get(X_ARG_KEY, ())) if ctx is not None else []
+    if isinstance(x_arg, str):
+        x_args.append(x_arg)
+    elif x_arg is not None:
+        x_args.extend(x_arg)
+    options = argparse.Namespace(x=x_args)
+    for name in opts or ():
+        setattr(options, name, True)
+    return options

@@ -54,10 +54,13 @@ def describe(name: str) -> str:
 def skip_empty_revision(
     context: MigrationContext, revision: t.Any, directives: list[MigrationScript]
 ) -> None:
-    """Write no revision file when autogenerate finds no change in any database."""
+    """Write no revision file when autogenerate finds no change in any database.
+
+    Alembic calls it after comparing each database; the last call decides.
+    """
     if getattr(config.cmd_opts, "autogenerate", False):
-        script = directives[0]
-        if all(ops.is_empty() for ops in script.upgrade_ops_list):
+        operations = directives[0].upgrade_ops_list
+        if len(operations) == len(engines) and all(o.is_empty() for o in operations):
             directives[:] = []
             logger.info("No changes in the schema were detected.")
 
