@@ -36,6 +36,13 @@ def test_exports_the_names_of_flask_migrate() -> None:
         assert value.__doc__, name
 
 
+def test_alembic_version() -> None:
+    import alembic
+
+    numbers = tuple(int(part) for part in alembic.__version__.split(".")[:3])
+    assert vial_sqlalchemy.migrate.alembic_version == numbers
+
+
 def run_python(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],

@@ -19,6 +19,7 @@ from .commands import revision as revision
 from .commands import show as show
 from .commands import stamp as stamp
 from .commands import upgrade as upgrade
+from .errors import alembic_version as alembic_version
 from .errors import MigrationError as MigrationError
 from .extension import Migrate as Migrate
 from .state import MigrateState as MigrateState

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.metadata
 import re
 import typing as t
 
@@ -27,6 +28,21 @@ class MigrationError(RuntimeError):
     The ``vial db`` commands print the message and exit with status 1. The
     Alembic error behind it, if any, is the ``__cause__``.
     """
+
+
+def _installed_alembic_version() -> tuple[int, ...]:
+    try:
+        version = importlib.metadata.version("alembic")
+    except importlib.metadata.PackageNotFoundError:
+        return ()
+    parts = re.findall(r"^\d+|(?<=\.)\d+", version)
+    return tuple(int(part) for part in parts[:3])
+
+
+#: The installed Alembic's version as numbers, ``(1, 13, 1)``; ``()`` when it
+#: is not installed. Read from its metadata, so Alembic is not imported.
+#: Flask-Migrate's name, for code that checks it.
+alembic_version = _installed_alembic_version()
 
 
 def require_alembic() -> None:
