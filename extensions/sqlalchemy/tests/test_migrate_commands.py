@@ -275,7 +275,10 @@ def test_revision_stamp_and_the_listings(
         capsys.readouterr()
 
         heads()
-        assert capsys.readouterr().out.split() == ["b2", "(head)", "c3", "(head)"]
+        assert sorted(capsys.readouterr().out.splitlines()) == [
+            "b2 (head)",
+            "c3 (head)",
+        ]
         branches()
         assert capsys.readouterr().out.startswith("a1 (branchpoint)")
         history()
