@@ -152,3 +152,23 @@ def test_other_digests_and_derivations_round_trip(app: Vial) -> None:
     )
     token = serializer.dumps({"when": b"bytes"})
     assert plain.loads(token) == {"when": b"bytes"}
+
+
+def test_a_secret_key_set_on_the_app_class_is_used() -> None:
+    class KeyedApp(Vial):
+        secret_key = "class key"
+
+    app = KeyedApp("keyed")
+    assert app.config["SECRET_KEY"] is None
+    token = get_serializer("ext.purpose", app=app).dumps("value")
+    plain = URLSafeTimedSerializer("class key", salt="ext.purpose")
+    assert plain.loads(token) == "value"
+
+    @app.route("/")
+    def index() -> str:
+        from vial import session
+
+        session["seen"] = True
+        return "ok"
+
+    assert "session=" in app.test_client().get("/").headers["Set-Cookie"]

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+from itsdangerous import BadSignature
 from itsdangerous import Signer
 from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
@@ -52,6 +53,30 @@ def test_cached_key_signer_derives_what_itsdangerous_derives(derivation: str) ->
     assert cached.derive_key() == plain.derive_key()
     assert cached.derive_key("old") == plain.derive_key("old")
     assert plain.unsign(cached.sign("value")) == b"value"
+
+
+def test_itsdangerous_accepts_other_spellings_of_a_signature() -> None:
+    # The reliance CachedKeySigner.verify_signature guards against: the
+    # unused bits of the last base64 character are ignored.
+    plain = TimestampSigner("key", salt="s")
+    signed = plain.sign("value").decode()
+    value, _, sig = signed.rpartition(".")
+    spellings = [
+        f"{value}.{sig[:-1]}{c}"
+        for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    ]
+    accepted = [s for s in spellings if _verifies(plain, s)]
+    assert len(accepted) > 1
+    cached = CachedKeySigner("key", salt="s")
+    assert [s for s in spellings if _verifies(cached, s)] == [signed]
+
+
+def _verifies(signer: Signer, signed: str) -> bool:
+    try:
+        signer.unsign(signed)
+    except BadSignature:
+        return False
+    return True
 
 
 def test_url_safe_payload_is_compressed_behind_a_dot() -> None:

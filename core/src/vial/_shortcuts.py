@@ -8,7 +8,9 @@ module so that an itsdangerous release that changes them breaks one place;
 declares an upper bound below the next minor release of itsdangerous.
 
 - :class:`CachedKeySigner` replaces deriving the signing key on every
-  value (``Signer.derive_key``): the key is remembered.
+  value (``Signer.derive_key``): the key is remembered. It also refuses a
+  signature whose base64 is not written the one way base64 writes it,
+  which itsdangerous accepts (see :meth:`CachedKeySigner.verify_signature`).
 - :class:`FastSerializer` replaces building a new signer for every value
   (``Serializer.make_signer``) and zlib's default buffers
   (``URLSafeSerializerMixin.dump_payload``), writing the same bytes.
@@ -23,6 +25,7 @@ from functools import lru_cache
 from itsdangerous import Signer
 from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
+from itsdangerous.encoding import base64_decode
 from itsdangerous.encoding import base64_encode
 from itsdangerous.encoding import want_bytes
 from itsdangerous.url_safe import URLSafeSerializerMixin
@@ -59,6 +62,21 @@ class CachedKeySigner(TimestampSigner):
         """Return the signing key derived from ``secret_key`` (cached)."""
         key = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
         return _derived_key(key, self.salt, self.key_derivation, self.digest_method)
+
+    def verify_signature(self, value: str | bytes, sig: str | bytes) -> bool:
+        """Check ``sig`` for ``value``, refusing non-canonical base64.
+
+        The last character of a base64 text also carries a few unused bits;
+        itsdangerous ignores them, so up to 15 spellings of one signature
+        verify. Only the spelling base64 itself writes is accepted here, so
+        no changed byte of a signed value ever verifies.
+        """
+        sig = want_bytes(sig)
+        try:
+            canonical = base64_encode(base64_decode(sig)) == sig
+        except Exception:
+            return False
+        return canonical and super().verify_signature(value, sig)
 
 
 # deflate keeps this much look-ahead: it matches only within its window size

@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from vial import Vial
 from vial_passwords import Passwords
 from vial_passwords.config import DEFAULT_HASH_OPTIONS
 from vial_passwords.config import OPTIONS
-
-README = Path(__file__).parent.parent / "README.md"
 
 
 def test_apply_fills_every_key() -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from vial import request
 from vial import Vial
 from vial_passwords import hash_password
 from vial_passwords import PasswordHasher
@@ -52,10 +53,13 @@ def test_one_instance_serves_apps_with_their_own_config(app: Vial) -> None:
 
 def test_second_init_app_is_an_error(app: Vial) -> None:
     passwords = Passwords(app)
-    with pytest.raises(RuntimeError, match="already registered on this app"):
+    state = app.extensions["passwords"]
+    message = r"already set up on the app .*: Passwords\(app\) or passwords"
+    with pytest.raises(RuntimeError, match=message):
         passwords.init_app(app)
-    with pytest.raises(RuntimeError, match="already registered on this app"):
+    with pytest.raises(RuntimeError, match=message):
         Passwords(app)
+    assert app.extensions["passwords"] is state
 
 
 def test_functions_use_the_current_app(app: Vial, app_ctx: object) -> None:
@@ -75,7 +79,43 @@ def test_functions_use_the_current_app(app: Vial, app_ctx: object) -> None:
 def test_functions_without_the_extension_explain_the_fix(
     app: Vial, app_ctx: object
 ) -> None:
-    with pytest.raises(RuntimeError, match=r"create Passwords\(app\)"):
+    with pytest.raises(RuntimeError, match=r"not set up .*: Passwords\(app\)"):
         hash_password("correct horse")
-    with pytest.raises(RuntimeError, match="not registered on the current app"):
+    with pytest.raises(RuntimeError, match=r"passwords\.init_app\(app\)"):
         verify_password("correct horse", None)
+
+
+def test_unencodable_password_through_the_functions(app: Vial, app_ctx: object) -> None:
+    Passwords(app)
+    hashed = hash_password("correct horse")
+    assert verify_password("\ud800", hashed) is False
+    assert verify_and_update("correct \udfff horse", hashed) == (False, None)
+    assert validate_password("long enough \ud800") == [
+        "The password contains characters that are not valid text"
+        " (unpaired surrogates); type it again."
+    ]
+    with pytest.raises(ValueError, match="lone surrogate"):
+        hash_password("long enough \ud800")
+
+
+def test_json_login_answers_alike_for_known_and_unknown_users(app: Vial) -> None:
+    Passwords(app)
+    with app.app_context():
+        users = {"ada": hash_password("correct horse")}
+
+    @app.post("/login")
+    def login() -> tuple[dict[str, bool], int]:
+        body = request.get_json()
+        ok = verify_password(body["password"], users.get(body["name"]))
+        return {"ok": ok}, 200 if ok else 401
+
+    client = app.test_client()
+    assert client.post(
+        "/login", json={"name": "ada", "password": "correct horse"}
+    ).json == {"ok": True}
+    # A lone surrogate was a 500 for an existing account and a 401 for an
+    # unknown one, which told the two apart.
+    for name in ("ada", "nobody"):
+        response = client.post("/login", json={"name": name, "password": "\ud800"})
+        assert response.status_code == 401, name
+        assert response.json == {"ok": False}

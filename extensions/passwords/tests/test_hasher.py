@@ -20,6 +20,7 @@ from passlib.registry import get_crypt_handler  # type: ignore[import-untyped]
 from vial import Vial
 from vial_passwords import PasswordHasher
 from vial_passwords import Passwords
+from vial_passwords.hasher import is_encodable
 
 
 def _hasher(app: Vial, **config: t.Any) -> PasswordHasher:
@@ -215,9 +216,19 @@ _TIMING_CONFIGS: dict[str, dict[str, t.Any]] = {
 _TIMING_HASHERS = {name: _timing_hasher(**c) for name, c in _TIMING_CONFIGS.items()}
 
 
+#: Text holding lone surrogates, which st.text() leaves out by default and
+#: a JSON body can carry ("\\ud800").
+_WITH_SURROGATES = st.builds(
+    lambda before, surrogates, after: before + surrogates + after,
+    st.text(max_size=15),
+    st.text(st.characters(categories=["Cs"]), min_size=1, max_size=3),
+    st.text(max_size=15),
+)
+
+
 @pytest.mark.parametrize("config", list(_TIMING_CONFIGS))
 @settings(max_examples=60, deadline=None)
-@given(password=st.text(max_size=40))
+@given(password=st.text(max_size=40) | _WITH_SURROGATES)
 def test_unknown_user_costs_as_many_hashes_as_a_wrong_password(
     config: str, password: str
 ) -> None:
@@ -240,6 +251,42 @@ def test_unknown_user_costs_as_many_hashes_as_a_wrong_password(
         assert len(secrets) == wrong_password
     finally:
         del hasher.context.verify
+
+
+_UNENCODABLE = ["\ud800", "\udfff", "correct horse\ud800", "\ud83d\ude00\ud800"]
+
+
+@pytest.mark.parametrize("password", _UNENCODABLE, ids=ascii)
+@pytest.mark.parametrize("config", list(_TIMING_CONFIGS))
+def test_unencodable_password_is_a_failed_verification(
+    config: str, password: str
+) -> None:
+    # Before, a real hash raised UnicodeEncodeError while None gave False:
+    # a 500 for an existing account and a 401 for an unknown one.
+    hasher = _TIMING_HASHERS[config]
+    stored = hasher.hash_password("the real password")
+    secrets = _count_verifications(hasher)
+    try:
+        assert hasher.verify_password(password, stored) is False
+        assert hasher.verify_and_update(password, stored) == (False, None)
+        with_hash = len(secrets)
+        secrets.clear()
+        assert hasher.verify_password(password, None) is False
+        assert hasher.verify_and_update(password, None) == (False, None)
+        # The same hashing work as an unknown user, and as a wrong password
+        # (one computation per pepper and normalisation candidate); only
+        # dummy secrets reach the hash function.
+        assert len(secrets) == with_hash == 2 * hasher._attempts(password) >= 2
+        assert all(is_encodable(str(secret)) for secret in secrets)
+    finally:
+        del hasher.context.verify
+
+
+@pytest.mark.parametrize("password", _UNENCODABLE, ids=ascii)
+def test_unencodable_password_cannot_be_hashed(app: Vial, password: str) -> None:
+    hasher = _hasher(app, PASSWORD_PEPPER="pepper")
+    with pytest.raises(ValueError, match=r"lone surrogate.*validate_password\(\)"):
+        hasher.hash_password(password)
 
 
 @pytest.mark.parametrize(
@@ -394,6 +441,7 @@ import sys
 sys.modules["argon2"] = None  # as if argon2-cffi were not installed
 from vial import Vial
 from vial_passwords import Passwords
+from vial_passwords.hasher import is_encodable
 
 app = Vial("no_backend")
 try:

@@ -92,6 +92,23 @@ def test_overlong_password_is_not_handed_to_the_check(app: Vial) -> None:
     assert calls == []
 
 
+@pytest.mark.parametrize("password", ["\ud800", "correct \udfff horse", "x\udc80" * 5])
+def test_unencodable_password_is_refused_at_sign_up(app: Vial, password: str) -> None:
+    # Before, it passed the policy and hash_password() failed afterwards
+    # with a UnicodeEncodeError.
+    calls: list[str] = []
+    policy = _policy(
+        app,
+        PASSWORD_CHECK_COMPLEXITY=lambda pw, user: calls.append(pw),
+    )
+    assert policy.validate(password) == [
+        "The password contains characters that are not valid text"
+        " (unpaired surrogates); type it again."
+    ]
+    # The app's check only ever sees passwords that can be hashed.
+    assert calls == []
+
+
 def test_complexity_check_from_import_string(app: Vial) -> None:
     policy = _policy(app, PASSWORD_CHECK_COMPLEXITY="string:capwords")
     # string.capwords returns the password itself, taken as one problem.

@@ -1,11 +1,13 @@
 """Fixtures: an ``app`` on each database backend, and ``db`` objects cleaned up.
 
 Every test that takes ``app`` (or ``db``) runs on an in-memory SQLite
-database, and again on PostgreSQL when ``VIAL_TEST_DATABASE_URL`` is set.
-On PostgreSQL the whole run works in a schema of its own
-(``vial_sqlalchemy_test_<pid>``), dropped at the end, so runs of this suite
-and other suites sharing the server never see each other's tables. A server
-that cannot be reached fails the tests; it never skips them.
+database and again on PostgreSQL. The PostgreSQL runs need
+``VIAL_TEST_DATABASE_URL``: without it they are skipped, reported in one
+summary line that names the variable, unless ``VIAL_CI`` is set, where a
+missing or unreachable server fails them. On PostgreSQL the whole run works
+in a schema of its own (``vial_sqlalchemy_test_<pid>``), dropped at the end,
+so runs of this suite and other suites sharing the server never see each
+other's tables.
 """
 
 from __future__ import annotations
@@ -23,15 +25,52 @@ from vial import Vial
 from vial_sqlalchemy import SQLAlchemy
 
 DATABASE_URL_VARIABLE = "VIAL_TEST_DATABASE_URL"
-BACKENDS = ["sqlite"]
-if os.environ.get(DATABASE_URL_VARIABLE):
-    BACKENDS.append("postgresql")
+CI_VARIABLE = "VIAL_CI"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+NO_URL = (
+    f"{DATABASE_URL_VARIABLE} is not set; set it to a PostgreSQL URL such as"
+    " postgresql+psycopg://postgres@127.0.0.1:5432/test to run the PostgreSQL"
+    " tests."
+)
+
+
+def _skip_without_url() -> t.NoReturn:
+    """Skip a PostgreSQL test, or fail it where CI requires the server."""
+    if os.environ.get(CI_VARIABLE):
+        pytest.fail(
+            f"{CI_VARIABLE} is set, so the PostgreSQL tests must run, but {NO_URL}",
+            pytrace=False,
+        )
+    pytest.skip(NO_URL)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> t.Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Report every skip for want of a server at one place.
+
+    pytest reports a skip raised in a fixture at each test's own line, which
+    makes one summary line per test; moved to the line that skips, the
+    skips of the whole run fold into a single ``SKIPPED [N]`` line.
+    """
+    report = yield
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and NO_URL in longrepr[2]:
+        line = _skip_without_url.__code__.co_firstlineno
+        report.longrepr = (__file__, line, longrepr[2])
+    return report
 
 
 @pytest.fixture(scope="session")
 def postgresql_url() -> t.Iterator[URL]:
     """The test server's URL, with a schema of this run first on the search path."""
-    url = make_url(os.environ[DATABASE_URL_VARIABLE])
+    raw_url = os.environ.get(DATABASE_URL_VARIABLE)
+    if not raw_url:
+        _skip_without_url()
+    url = make_url(raw_url)
     schema = f"vial_sqlalchemy_test_{os.getpid()}"
     engine = sa.create_engine(url, poolclass=NullPool)
     try:
@@ -40,6 +79,7 @@ def postgresql_url() -> t.Iterator[URL]:
             connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     except sa.exc.OperationalError as e:
         engine.dispose()
+        # An unreachable server set on purpose is an error, not a skip.
         pytest.fail(
             f"{DATABASE_URL_VARIABLE} is set to {url!r}, but that PostgreSQL server"
             f" cannot be reached: {e}. Start the server, or unset the variable to"

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from vial import Vial
 from vial_sqlalchemy import SQLAlchemy
+from vial_sqlalchemy.cli import add_models_to_shell
 
 MakeDB = t.Callable[..., SQLAlchemy]
 
@@ -90,3 +91,29 @@ def test_help(app: Vial, db: SQLAlchemy) -> None:
     assert result.exit_code == 0
     assert "create" in result.output
     assert "drop" in result.output
+
+
+def test_add_models_to_shell(app: Vial, db: SQLAlchemy) -> None:
+    class Gizmo(db.Model):  # type: ignore[name-defined, misc]
+        id = db.Column(db.Integer, primary_key=True)
+
+    with app.app_context():
+        names = add_models_to_shell()
+    assert names == {"db": db, "Gizmo": Gizmo}
+
+
+def test_shell_context(app: Vial, db: SQLAlchemy) -> None:
+    class Gizmo(db.Model):  # type: ignore[name-defined, misc]
+        id = db.Column(db.Integer, primary_key=True)
+
+    with app.app_context():
+        names = app.make_shell_context()
+    assert names["db"] is db
+    assert names["Gizmo"] is Gizmo
+
+
+def test_shell_context_can_be_turned_off(app: Vial, make_db: MakeDB) -> None:
+    make_db(add_models_to_shell=False)
+    with app.app_context():
+        names = app.make_shell_context()
+    assert "db" not in names

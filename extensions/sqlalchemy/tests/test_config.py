@@ -10,8 +10,6 @@ from vial_sqlalchemy.config import OPTIONS
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent
 SOURCE = PACKAGE / "src" / "vial_sqlalchemy"
-DOCS_PAGE = PACKAGE.parent.parent / "docs" / "extensions" / "sqlalchemy.rst"
-DIRECTIVE = ".. vial-config-table:: vial_sqlalchemy.config.OPTIONS\n"
 
 
 def test_defaults(tmp_path: t.Any) -> None:

@@ -185,7 +185,7 @@ def test_memory_sqlite_is_shared_across_threads(tmp_path: t.Any) -> None:
     app.extensions["sqlalchemy"].engines[None].dispose()
 
 
-def test_server_databases_get_pool_pre_ping(tmp_path: t.Any) -> None:
+def test_server_database_defaults(tmp_path: t.Any) -> None:
     app = Vial("servers", instance_path=str(tmp_path))
     postgres: dict[str, t.Any] = {"url": "postgresql+psycopg://user@db.invalid/app"}
     apply_driver_defaults(postgres, app)
@@ -199,6 +199,12 @@ def test_server_databases_get_pool_pre_ping(tmp_path: t.Any) -> None:
     apply_driver_defaults(mysql, app)
     assert mysql["pool_pre_ping"] is False
     assert mysql["pool_recycle"] == 7200
+    assert mysql["url"].query["charset"] == "utf8mb4"
+    assert "charset" not in postgres["url"].query
+
+    latin: dict[str, t.Any] = {"url": "mariadb://user@db.invalid/app?charset=latin1"}
+    apply_driver_defaults(latin, app)
+    assert latin["url"].query["charset"] == "latin1"
 
 
 def test_engines_are_created_from_the_options(app: Vial, make_db: MakeDB) -> None:

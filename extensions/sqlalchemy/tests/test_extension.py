@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import copy
 import typing as t
 
 import pytest
@@ -9,6 +8,7 @@ import sqlalchemy.event as sa_event
 import sqlalchemy.orm as sa_orm
 from werkzeug.exceptions import NotFound
 
+from vial import request
 from vial import Vial
 from vial_sqlalchemy import Query
 from vial_sqlalchemy import SQLAlchemy
@@ -76,11 +76,15 @@ def test_one_instance_serves_many_apps(tmp_path: t.Any) -> None:
 
 
 def test_second_init_app_on_the_same_app_is_an_error(app: Vial, db: SQLAlchemy) -> None:
-    with pytest.raises(RuntimeError, match="already registered on this app"):
+    teardowns = len(app.teardown_appcontext_funcs)
+    message = r"already set up on the app .*: SQLAlchemy\(app\) or db.init_app\(app\)"
+    with pytest.raises(RuntimeError, match=message):
         db.init_app(app)
-    with pytest.raises(RuntimeError, match="already registered on this app"):
+    with pytest.raises(RuntimeError, match=message):
         SQLAlchemy(app)
     assert app.extensions["sqlalchemy"].db is db
+    # Refused before anything was added to the app.
+    assert len(app.teardown_appcontext_funcs) == teardowns
 
 
 def test_missing_database_config_fails_at_init_app(tmp_path: t.Any) -> None:
@@ -112,10 +116,25 @@ def test_engines_need_an_app_context(db: SQLAlchemy) -> None:
         _ = db.engine
 
 
-def test_engines_of_an_unregistered_app(db: SQLAlchemy, tmp_path: t.Any) -> None:
+def test_engines_of_an_app_never_set_up(db: SQLAlchemy, tmp_path: t.Any) -> None:
     other = _sqlite_app("other", tmp_path)
-    with other.app_context(), pytest.raises(RuntimeError, match="not registered"):
+    with other.app_context():
+        with pytest.raises(RuntimeError, match=r"not set up .*db.init_app\(app\)"):
+            _ = db.engines
+        with pytest.raises(RuntimeError, match=r"not set up .*db.init_app\(app\)"):
+            db.create_all()
+
+
+def test_engines_of_an_app_set_up_with_another_db(
+    app: Vial, db: SQLAlchemy, tmp_path: t.Any
+) -> None:
+    other = _sqlite_app("other", tmp_path)
+    other_db = SQLAlchemy(other)
+    with other.app_context(), pytest.raises(RuntimeError, match="another SQLAlchemy"):
         _ = db.engines
+    with other.app_context():
+        assert other_db.engines[None].url.drivername == "sqlite"
+    other.extensions["sqlalchemy"].engines[None].dispose()
 
 
 def test_engine_without_default_database(tmp_path: t.Any) -> None:
@@ -127,21 +146,6 @@ def test_engine_without_default_database(tmp_path: t.Any) -> None:
         with pytest.raises(RuntimeError, match="SQLALCHEMY_DATABASE_URI is not set"):
             _ = db.engine
     app.extensions["sqlalchemy"].engines["a"].dispose()
-
-
-def test_state_delegates_to_the_extension(app: Vial, db: SQLAlchemy) -> None:
-    state = app.extensions["sqlalchemy"]
-    # Code written for Flask-SQLAlchemy 3 finds the extension's attributes.
-    assert state.session is db.session
-    assert state.Model is db.Model
-    assert "engines=[None]" in repr(state)
-    with pytest.raises(AttributeError):
-        _ = state.__wrapped__
-    with pytest.raises(AttributeError, match="no attribute 'missing'"):
-        _ = state.missing
-    copied = copy.copy(state)
-    assert copied.db is db
-    assert copied.engines is state.engines
 
 
 def test_metadata_and_metadatas(db: SQLAlchemy) -> None:
@@ -166,10 +170,27 @@ def test_sqlalchemy_names_on_db(db: SQLAlchemy) -> None:
         _ = db._private_name
 
 
-def test_repr(app: Vial, db: SQLAlchemy) -> None:
+def test_repr_names_the_engines(app: Vial, make_db: MakeDB, tmp_path: t.Any) -> None:
+    app.config["SQLALCHEMY_BINDS"] = {"audit": f"sqlite:///{tmp_path}/audit.db"}
+    db = make_db()
     assert repr(db) == "<SQLAlchemy>"
     with app.app_context():
-        assert repr(db) == f"<SQLAlchemy {db.engine.url}>"
+        assert repr(db) == f"<SQLAlchemy {db.engine.url}, binds 'audit'>"
+    # In another app's context, this db has no engines to name.
+    with Vial("elsewhere").app_context():
+        assert repr(db) == "<SQLAlchemy>"
+
+
+def test_repr_hides_the_password(tmp_path: t.Any) -> None:
+    app = Vial("secret", instance_path=str(tmp_path))
+    app.config["SQLALCHEMY_BINDS"] = {
+        "main": "postgresql+psycopg://user:hunter2@db.invalid/app"
+    }
+    db = SQLAlchemy(app)
+    with app.app_context():
+        assert repr(db) == "<SQLAlchemy binds 'main'>"
+        assert "hunter2" not in repr(app.extensions["sqlalchemy"])
+    app.extensions["sqlalchemy"].engines["main"].dispose()
 
 
 def test_create_drop_and_reflect_by_bind_key(
@@ -325,13 +346,15 @@ def test_404_helpers_in_views(app: Vial, db: SQLAlchemy) -> None:
     assert "That item does not exist." in response.text
 
 
-_BAD_IDENTS = ["abc", "1.5", "\x00", str(2**64), 2**63, 2**64, -(2**70)]
+# Values the database refuses for an integer key, and shapes that do not fit
+# a single key: JSON's true, lists and objects, and None. Before, true and
+# {"id": 1} loaded row 1 and the other shapes were server errors.
+_BAD_VALUES = ["abc", "1.5", "\x00", str(2**64), 2**63, 2**64, -(2**70)]
+_BAD_SHAPES = [True, False, [1], [], [1, 2], {"id": 1}, {}, {1}, (1, 2), (), None]
 
 
-@pytest.mark.parametrize("ident", _BAD_IDENTS, ids=repr)
-def test_get_or_404_with_an_ident_the_database_refuses(
-    app: Vial, db: SQLAlchemy, ident: t.Any
-) -> None:
+@pytest.mark.parametrize("ident", _BAD_VALUES + _BAD_SHAPES, ids=repr)
+def test_get_or_404_with_a_bad_ident(app: Vial, db: SQLAlchemy, ident: t.Any) -> None:
     Item = _table_with_item_1(app, db)
     with app.app_context():
         with pytest.raises(NotFound) as info:
@@ -340,6 +363,90 @@ def test_get_or_404_with_an_ident_the_database_refuses(
         # The session still works in the same app context afterwards.
         assert db.session.execute(db.select(db.func.count(Item.id))).scalar() == 1
         assert db.get_or_404(Item, 1).id == 1
+        assert db.get_or_404(Item, (1,)).id == 1
+
+
+def test_get_or_404_with_a_composite_key(app: Vial, db: SQLAlchemy) -> None:
+    class Seat(db.Model):  # type: ignore[name-defined, misc]
+        row = db.Column(db.String(2), primary_key=True)
+        number = db.Column(db.Integer, primary_key=True)
+
+    with app.app_context():
+        db.create_all()
+        db.session.add(Seat(row="A", number=1))
+        db.session.commit()
+        assert db.get_or_404(Seat, ("A", 1)).number == 1
+        assert db.get_or_404(Seat, ["A", 1]).number == 1
+        assert db.get_or_404(Seat, {"row": "A", "number": 1}).number == 1
+        for ident in (
+            "A",
+            1,
+            ("A",),
+            ("A", 1, 2),
+            {"row": "A"},
+            {"row": "A", "number": 1, "extra": 2},
+            {"row": "A", "seat": 1},
+            ("A", True),
+            ("A", [1]),
+            ("A", None),
+        ):
+            with pytest.raises(NotFound):
+                db.get_or_404(Seat, ident)
+
+
+def test_get_or_404_with_a_boolean_key(app: Vial, db: SQLAlchemy) -> None:
+    class Switch(db.Model):  # type: ignore[name-defined, misc]
+        on = db.Column(db.Boolean, primary_key=True)
+
+    with app.app_context():
+        db.create_all()
+        db.session.add(Switch(on=True))
+        db.session.commit()
+        assert db.get_or_404(Switch, True).on is True
+        with pytest.raises(NotFound):
+            db.get_or_404(Switch, False)
+
+
+def test_json_ids_of_the_wrong_shape_are_404_not_500(app: Vial, db: SQLAlchemy) -> None:
+    Item = _table_with_item_1(app, db)
+
+    @app.post("/items/lookup")
+    def lookup() -> dict[str, int]:
+        body: t.Any = request.get_json()
+        return {"id": db.get_or_404(Item, body["id"]).id}
+
+    client = app.test_client()
+    assert client.post("/items/lookup", json={"id": 1}).json == {"id": 1}
+    for ident in (True, [1], {"id": 1}, [[1]], None):
+        response = client.post("/items/lookup", json={"id": ident})
+        assert response.status_code == 404, ident
+
+
+def test_get_or_404_passes_options_to_session_get(app: Vial, db: SQLAlchemy) -> None:
+    class Author(db.Model):  # type: ignore[name-defined, misc]
+        id = db.Column(db.Integer, primary_key=True)
+
+    class Book(db.Model):  # type: ignore[name-defined, misc]
+        id = db.Column(db.Integer, primary_key=True)
+        title = db.Column(db.String(20))
+        author_id = db.Column(db.ForeignKey(Author.id))
+        author = db.relationship(Author)
+
+    with app.app_context():
+        db.create_all()
+        db.session.add(Book(id=1, title="Kindred", author=Author(id=1)))
+        db.session.commit()
+
+    with app.app_context():
+        book = db.get_or_404(Book, 1, options=[sa_orm.joinedload(Book.author)])
+        assert "author" in sa.inspect(book).dict  # loaded with the book
+        with db.session.no_autoflush:
+            book.title = "changed"  # populate_existing reloads it
+            again = db.get_or_404(Book, 1, populate_existing=True)
+        assert again is book
+        assert book.title == "Kindred"
+        with pytest.raises(NotFound, match=r"No book 2\."):
+            db.get_or_404(Book, 2, description="No book 2.", populate_existing=True)
 
 
 def test_bad_ids_from_the_url_are_404_not_500(app: Vial, db: SQLAlchemy) -> None:
@@ -411,23 +518,6 @@ def test_relationship_uses_the_query_class(app: Vial, make_db: MakeDB) -> None:
         assert db.Query is CustomQuery
         assert Book.query_class is CustomQuery
         assert isinstance(Book.query, CustomQuery)
-
-
-def test_shell_context(app: Vial, db: SQLAlchemy) -> None:
-    class Gizmo(db.Model):  # type: ignore[name-defined, misc]
-        id = db.Column(db.Integer, primary_key=True)
-
-    with app.app_context():
-        names = app.make_shell_context()
-    assert names["db"] is db
-    assert names["Gizmo"] is Gizmo
-
-
-def test_shell_context_can_be_turned_off(app: Vial, make_db: MakeDB) -> None:
-    make_db(add_models_to_shell=False)
-    with app.app_context():
-        names = app.make_shell_context()
-    assert "db" not in names
 
 
 def test_cli_group_is_joined(app: Vial, db: SQLAlchemy) -> None:

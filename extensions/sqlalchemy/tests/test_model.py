@@ -12,7 +12,14 @@ from vial import Vial
 from vial_sqlalchemy import Model
 from vial_sqlalchemy import Query
 from vial_sqlalchemy import SQLAlchemy
+from vial_sqlalchemy.model import BindMetaMixin
+from vial_sqlalchemy.model import BindMixin
 from vial_sqlalchemy.model import camel_to_snake_case
+from vial_sqlalchemy.model import DefaultMeta
+from vial_sqlalchemy.model import DefaultMetaNoName
+from vial_sqlalchemy.model import NameMetaMixin
+from vial_sqlalchemy.model import NameMixin
+from vial_sqlalchemy.model import should_set_tablename
 
 MakeDB = t.Callable[..., SQLAlchemy]
 
@@ -119,6 +126,83 @@ def test_joined_inheritance_with_typed_primary_key_and_mixin(db: SQLAlchemy) -> 
 
     assert Typed.__table__.name == "typed"
     assert ConstraintChild.__table__.name == "constraint_child"
+
+
+def test_joined_inheritance_with_the_key_from_a_declared_attr_mixin(
+    db: SQLAlchemy,
+) -> None:
+    class Animal(db.Model):  # type: ignore[name-defined, misc]
+        id = db.Column(db.Integer, primary_key=True)
+
+    class ChildKey:
+        # The primary key only exists once SQLAlchemy evaluates this.
+        @sa_orm.declared_attr
+        def id(cls) -> Mapped[int]:
+            return mapped_column(sa.ForeignKey(Animal.id), primary_key=True)
+
+    class Dog(ChildKey, Animal):
+        pass
+
+    assert Dog.__tablename__ == "dog"
+    assert Dog.__table__.name == "dog"
+    assert set(db.metadata.tables) == {"animal", "dog"}
+
+
+def test_single_table_inheritance_over_two_levels(db: SQLAlchemy) -> None:
+    class Shape(db.Model):  # type: ignore[name-defined, misc]
+        id = db.Column(db.Integer, primary_key=True)
+        kind = db.Column(db.String(10))
+        __mapper_args__ = {"polymorphic_on": kind, "polymorphic_identity": "shape"}
+
+    class Polygon(Shape):
+        sides = db.Column(db.Integer)
+        __mapper_args__ = {"polymorphic_identity": "polygon"}
+
+    class Square(Polygon):
+        __mapper_args__ = {"polymorphic_identity": "square"}
+
+    assert set(db.metadata.tables) == {"shape"}
+    assert Square.__table__ is Polygon.__table__ is Shape.__table__
+    assert "__tablename__" not in Polygon.__dict__
+    assert "__tablename__" not in Square.__dict__
+    assert Square.__tablename__ == "shape"
+
+
+def test_declared_attr_tablename_reaches_past_mapped_parents(db: SQLAlchemy) -> None:
+    class Upper:
+        @sa_orm.declared_attr.directive
+        def __tablename__(cls) -> str:
+            return t.cast("type[t.Any]", cls).__name__.upper()
+
+    class Bird(Upper, db.Model):  # type: ignore[name-defined, misc]
+        id = db.Column(db.Integer, primary_key=True)
+
+    class Duck(Bird):
+        id = db.Column(db.ForeignKey(Bird.id), primary_key=True)
+
+    class Mallard(Duck):
+        id = db.Column(db.ForeignKey("DUCK.id"), primary_key=True)
+
+    assert [Bird.__tablename__, Duck.__tablename__, Mallard.__tablename__] == [
+        "BIRD",
+        "DUCK",
+        "MALLARD",
+    ]
+
+
+def test_a_named_subclass_without_a_key_is_not_made_single_table(
+    db: SQLAlchemy,
+) -> None:
+    class Parent(db.Model):  # type: ignore[name-defined, misc]
+        id = db.Column(db.Integer, primary_key=True)
+
+    # It asked for a table of its own: SQLAlchemy explains what is missing,
+    # rather than its columns silently joining the parent's table.
+    with pytest.raises(sa.exc.ArgumentError, match="foreign key"):
+
+        class Child(Parent):
+            __tablename__ = "child"
+            note = db.Column(db.String(10))
 
 
 def test_abstract_base_and_declared_attr_mixin(db: SQLAlchemy) -> None:
@@ -239,13 +323,30 @@ def test_declarative_base_with_metadata_argument(make_db: MakeDB) -> None:
     class Base(sa_orm.DeclarativeBase):
         pass
 
-    db = make_db(model_class=Base, metadata=metadata)
+    # The base's own metadata wins, as with Flask-SQLAlchemy, with a warning
+    # that says where the metadata goes.
+    with pytest.deprecated_call(match="in the class body"):
+        db = make_db(model_class=Base, metadata=metadata)
 
     class Item(db.Model):  # type: ignore[name-defined, misc]
         id: Mapped[int] = mapped_column(primary_key=True)
 
-    assert db.metadata is metadata
-    assert Item.__table__.metadata is metadata
+    assert db.metadata is Base.metadata
+    assert db.metadata.info["bind_key"] is None
+    assert Item.__table__.metadata is Base.metadata
+
+
+def test_declarative_base_with_its_own_metadata(make_db: MakeDB) -> None:
+    class Base(sa_orm.DeclarativeBase):
+        metadata = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s"})
+
+    db = make_db(model_class=Base)
+
+    class Item(db.Model):  # type: ignore[name-defined, misc]
+        id: Mapped[int] = mapped_column(primary_key=True)
+
+    assert db.metadata is Base.metadata
+    assert Item.__table__.metadata is Base.metadata
     assert Item.__table__.primary_key.name == "pk_item"
 
 
@@ -391,3 +492,72 @@ def test_reflected_table_is_used_by_name(app: Vial, db: SQLAlchemy) -> None:
         row = db.session.get(LegacyTable, 1)
         assert row is not None
         assert row.label == "old"
+
+
+def test_default_model_uses_the_flask_sqlalchemy_metaclasses() -> None:
+    assert isinstance(SQLAlchemy().Model, DefaultMeta)
+    plain = SQLAlchemy(disable_autonaming=True).Model
+    assert isinstance(plain, DefaultMetaNoName)
+    assert not isinstance(plain, NameMetaMixin)
+    assert isinstance(plain, BindMetaMixin)
+
+
+def test_declarative_base_models_use_the_mixins() -> None:
+    class Base(sa_orm.DeclarativeBase):
+        pass
+
+    class Other(sa_orm.DeclarativeBase):
+        pass
+
+    named = SQLAlchemy(model_class=Base).Model
+    assert issubclass(named, BindMixin)
+    assert issubclass(named, NameMixin)
+    unnamed = SQLAlchemy(model_class=Other, disable_autonaming=True).Model
+    assert issubclass(unnamed, BindMixin)
+    assert not issubclass(unnamed, NameMixin)
+
+
+def test_a_base_made_with_default_meta_behaves_as_db_model(
+    app: Vial, make_db: MakeDB
+) -> None:
+    base = sa_orm.declarative_base(cls=Model, metaclass=DefaultMeta, name="Model")
+    db = make_db(model_class=base)
+
+    class HTTPLog(db.Model):  # type: ignore[name-defined, misc]
+        id = db.Column(db.Integer, primary_key=True)
+
+    class Archived(db.Model):  # type: ignore[name-defined, misc]
+        __bind_key__ = "archive"
+        id = db.Column(db.Integer, primary_key=True)
+
+    assert db.Model is base
+    assert HTTPLog.__tablename__ == "http_log"
+    assert Archived.metadata is db.metadatas["archive"]
+    with app.app_context():
+        db.create_all(bind_key=None)
+        db.session.add(HTTPLog(id=1))
+        db.session.commit()
+        assert repr(HTTPLog.query.one()) == "<HTTPLog 1>"
+
+
+def test_should_set_tablename() -> None:
+    class Base(sa_orm.DeclarativeBase):
+        pass
+
+    class Mapped_(Base):
+        __tablename__ = "mapped"
+        id = sa.Column(sa.Integer, primary_key=True)
+
+    class Abstract:
+        __abstract__ = True
+
+    class FixedName:
+        __tablename__ = "fixed"
+
+    assert should_set_tablename(type("Fresh", (), {}))
+    assert not should_set_tablename(Abstract)
+    assert not should_set_tablename(FixedName)
+    assert not should_set_tablename(type("UnderFixed", (FixedName,), {}))
+    # A subclass of a mapped model gets a name; its table decides later
+    # whether it keeps it.
+    assert should_set_tablename(type("Sub", (Mapped_,), {"__module__": __name__}))

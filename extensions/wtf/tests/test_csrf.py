@@ -1,11 +1,8 @@
 from __future__ import annotations
 
 import logging
-import time
-import types
 import typing as t
 
-import itsdangerous.timed
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 from wtforms.validators import ValidationError
@@ -16,16 +13,21 @@ from vial import render_template_string
 from vial import request
 from vial import session
 from vial import Vial
+from vial.ext import add_credentials_check
+from vial.ext import identity_changed
 from vial.testing import VialClient
+from vial.wrappers import Request
+from vial_wtf import csrf_meta_tag
 from vial_wtf import CSRFError
 from vial_wtf import CSRFProtect
 from vial_wtf import generate_csrf
 from vial_wtf import validate_csrf
-from vial_wtf.csrf import TOKEN_SALT
-
-if t.TYPE_CHECKING:
-    from vial.ctx import AppContext
-    from vial.ctx import RequestContext
+from vial_wtf import VialForm
+from vial_wtf.csrf import _check_request
+from vial_wtf.csrf import same_origin
+from vial_wtf.errors import FORM_EXPIRED
+from vial_wtf.state import CSRFState
+from vial_wtf.state import STATE
 
 
 def _add_views(app: Vial) -> None:
@@ -50,242 +52,6 @@ def _token(client: VialClient) -> str:
     return client.get("/token").text
 
 
-def _freeze_clock_ahead(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
-    """Make itsdangerous see a clock ``seconds`` in the future."""
-    later = time.time() + seconds
-    fake = types.SimpleNamespace(time=lambda: later)
-    monkeypatch.setattr(itsdangerous.timed, "time", fake)
-
-
-# generate_csrf
-
-
-def test_generate_stores_raw_token_in_session_and_signs_it(
-    req_ctx: RequestContext,
-) -> None:
-    token = generate_csrf()
-    raw = session["csrf_token"]
-    assert isinstance(raw, str)
-    assert len(raw) == 40
-    serializer = URLSafeTimedSerializer("test secret key", salt=TOKEN_SALT)
-    assert serializer.loads(token) == raw
-    assert token != raw
-
-
-def test_generate_reuses_token_within_request(req_ctx: RequestContext) -> None:
-    first = generate_csrf()
-    assert generate_csrf() == first
-    # The cache on g is prefixed; the app's own names on g stay free.
-    assert "csrf_token" not in g
-    assert not [name for name in g if not name.startswith("_vial_wtf_")]
-
-
-def test_generate_per_session_when_requests_share_an_app_context(
-    app: Vial, app_ctx: AppContext
-) -> None:
-    # Both request contexts reuse the pushed app context, and so its g.
-    with app.test_request_context():
-        first = generate_csrf()
-        validate_csrf(first)
-    with app.test_request_context():
-        second = generate_csrf()
-        validate_csrf(second)
-        with pytest.raises(ValidationError, match="do not match"):
-            validate_csrf(first)
-    assert first != second
-
-
-def test_generate_keeps_raw_token_across_requests(
-    app: Vial, client: VialClient
-) -> None:
-    _add_views(app)
-    client.get("/token")
-    with client.session_transaction() as sess:
-        raw = sess["csrf_token"]
-    client.get("/token")
-    with client.session_transaction() as sess:
-        assert sess["csrf_token"] == raw
-
-
-def test_generate_with_token_key_uses_another_session_key(
-    req_ctx: RequestContext,
-) -> None:
-    token = generate_csrf(token_key="other_token")
-    assert "other_token" in session
-    assert "csrf_token" not in session
-    validate_csrf(token, token_key="other_token")
-    with pytest.raises(ValidationError, match="session token is missing"):
-        validate_csrf(token)
-
-
-def test_generate_with_secret_key(req_ctx: RequestContext) -> None:
-    token = generate_csrf(secret_key="another key")
-    validate_csrf(token, secret_key="another key")
-    with pytest.raises(ValidationError, match=r"The CSRF token is invalid\."):
-        validate_csrf(token)
-
-
-def test_generate_replaces_a_corrupt_session_value(req_ctx: RequestContext) -> None:
-    session["csrf_token"] = 12345
-    token = generate_csrf()
-    assert isinstance(session["csrf_token"], str)
-    validate_csrf(token)
-
-
-def test_generate_uses_wtf_secret_key(app: Vial) -> None:
-    app.config["WTF_CSRF_SECRET_KEY"] = "csrf only key"
-    with app.test_request_context():
-        token = generate_csrf()
-        serializer = URLSafeTimedSerializer("csrf only key", salt=TOKEN_SALT)
-        assert serializer.loads(token) == session["csrf_token"]
-
-
-def test_generate_without_secret_key_is_a_clear_error(app: Vial) -> None:
-    app.config["SECRET_KEY"] = None
-    with (
-        app.test_request_context(),
-        pytest.raises(RuntimeError, match=r"SECRET_KEY.*long random value"),
-    ):
-        generate_csrf()
-
-
-def test_validate_without_secret_key_is_a_clear_error(app: Vial) -> None:
-    app.config["SECRET_KEY"] = None
-    with (
-        app.test_request_context(),
-        pytest.raises(RuntimeError, match="No secret key is set"),
-    ):
-        validate_csrf("token")
-
-
-def test_empty_field_name_is_a_clear_error(app: Vial) -> None:
-    app.config["WTF_CSRF_FIELD_NAME"] = ""
-    with (
-        app.test_request_context(),
-        pytest.raises(RuntimeError, match="WTF_CSRF_FIELD_NAME"),
-    ):
-        generate_csrf()
-
-
-# validate_csrf
-
-
-def test_validate_accepts_own_token(req_ctx: RequestContext) -> None:
-    validate_csrf(generate_csrf())
-
-
-def test_validate_missing_token(req_ctx: RequestContext) -> None:
-    generate_csrf()
-    for data in (None, ""):
-        with pytest.raises(ValidationError) as info:
-            validate_csrf(data)
-        assert info.value.args[0] == "The CSRF token is missing."
-
-
-def test_validate_missing_session_token(app: Vial) -> None:
-    with app.test_request_context():
-        token = generate_csrf()
-    # A new request has a new, empty session.
-    with app.test_request_context(), pytest.raises(ValidationError) as info:
-        validate_csrf(token)
-    assert info.value.args[0] == "The CSRF session token is missing."
-
-
-@pytest.mark.parametrize(
-    "forge",
-    [
-        lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
-        lambda token: "not a token at all",
-        lambda token: URLSafeTimedSerializer("wrong key", salt=TOKEN_SALT).dumps(
-            "x" * 40
-        ),
-        lambda token: URLSafeTimedSerializer("test secret key", salt="other").dumps(
-            "x" * 40
-        ),
-        lambda token: "é" + token,
-    ],
-    ids=["tampered", "garbage", "wrong-key", "wrong-salt", "non-ascii"],
-)
-def test_validate_forged_token(
-    req_ctx: RequestContext, forge: t.Callable[[str], str]
-) -> None:
-    token = generate_csrf()
-    with pytest.raises(ValidationError) as info:
-        validate_csrf(forge(token))
-    assert info.value.args[0] == "The CSRF token is invalid."
-
-
-def test_validate_token_for_another_raw_value(req_ctx: RequestContext) -> None:
-    generate_csrf()
-    serializer = URLSafeTimedSerializer("test secret key", salt=TOKEN_SALT)
-    other = serializer.dumps("0" * 40)
-    with pytest.raises(ValidationError) as info:
-        validate_csrf(other)
-    assert info.value.args[0] == "The CSRF tokens do not match."
-
-
-def test_validate_signed_non_string_payload(req_ctx: RequestContext) -> None:
-    generate_csrf()
-    serializer = URLSafeTimedSerializer("test secret key", salt=TOKEN_SALT)
-    with pytest.raises(ValidationError, match="do not match"):
-        validate_csrf(serializer.dumps(["a", "list"]))
-
-
-def test_validate_expired_token(
-    req_ctx: RequestContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    token = generate_csrf()
-    _freeze_clock_ahead(monkeypatch, 3601)
-    with pytest.raises(ValidationError) as info:
-        validate_csrf(token)
-    assert info.value.args[0] == "The CSRF token has expired."
-
-
-def test_validate_within_time_limit(
-    req_ctx: RequestContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    token = generate_csrf()
-    _freeze_clock_ahead(monkeypatch, 3500)
-    validate_csrf(token)
-
-
-def test_validate_time_limit_argument(
-    req_ctx: RequestContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from datetime import timedelta
-
-    token = generate_csrf()
-    _freeze_clock_ahead(monkeypatch, 20)
-    validate_csrf(token)
-    with pytest.raises(ValidationError, match="expired"):
-        validate_csrf(token, time_limit=10)
-    with pytest.raises(ValidationError, match="expired"):
-        validate_csrf(token, time_limit=timedelta(seconds=10))
-
-
-def test_validate_without_time_limit(
-    app: Vial, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    app.config["WTF_CSRF_TIME_LIMIT"] = None
-    with app.test_request_context():
-        token = generate_csrf()
-        _freeze_clock_ahead(monkeypatch, 10 * 365 * 24 * 3600)
-        validate_csrf(token)
-
-
-def test_validate_accepts_tokens_signed_with_fallback_key(app: Vial) -> None:
-    with app.test_request_context():
-        old_token = generate_csrf()
-        raw = session["csrf_token"]
-    app.config.update(SECRET_KEY="new key", SECRET_KEY_FALLBACKS=["test secret key"])
-    with app.test_request_context():
-        session["csrf_token"] = raw
-        validate_csrf(old_token)
-        new_token = generate_csrf()
-        # New tokens are signed with the new key.
-        URLSafeTimedSerializer("new key", salt=TOKEN_SALT).loads(new_token)
-
-
 # CSRFProtect set-up
 
 
@@ -293,15 +59,31 @@ def test_init_app_later_and_extension_key(app: Vial) -> None:
     csrf = CSRFProtect()
     assert "csrf" not in app.extensions
     csrf.init_app(app)
-    assert app.extensions["csrf"] is csrf
+    state = app.extensions["csrf"]
+    assert isinstance(state, CSRFState)
+    assert state is STATE.get(app)
+    assert state.csrf is csrf
 
 
-def test_second_init_app_is_an_error(app: Vial) -> None:
-    csrf = CSRFProtect(app)
-    with pytest.raises(RuntimeError, match="only once per app"):
-        csrf.init_app(app)
-    with pytest.raises(RuntimeError, match="already set up"):
-        CSRFProtect(app)
+def test_second_csrfprotect_replaces_the_first(app: Vial, client: VialClient) -> None:
+    # As in Flask-WTF, whose init_app stores the new object in
+    # app.extensions["csrf"]; the latest one's exemptions apply.
+    first = CSRFProtect(app)
+    _add_views(app)
+    first.exempt("submit")
+    assert client.post("/submit").status_code == 200
+    second = CSRFProtect(app)
+    assert STATE.get(app).csrf is second
+    assert client.post("/submit").status_code == 400
+    # Served requests already: still replaced, no hook is added twice.
+    second.exempt("submit")
+    third = CSRFProtect()
+    third.init_app(app)
+    assert STATE.get(app).csrf is third
+    assert client.post("/submit").status_code == 400
+    third.exempt("submit")
+    assert client.post("/submit").status_code == 200
+    assert app.before_request_funcs[None].count(_check_request) == 1
 
 
 def test_init_app_without_secret_key_is_a_clear_error(app: Vial) -> None:
@@ -448,24 +230,24 @@ def test_forged_token_is_rejected(csrf: CSRFProtect, client: VialClient) -> None
 
 
 def test_expired_token_is_rejected(
-    csrf: CSRFProtect, client: VialClient, monkeypatch: pytest.MonkeyPatch
+    csrf: CSRFProtect, client: VialClient, clock_ahead: t.Callable[[float], None]
 ) -> None:
     token = _token(client)
-    _freeze_clock_ahead(monkeypatch, 3601)
+    clock_ahead(3601)
     response = client.post("/submit", data={"csrf_token": token})
     assert response.status_code == 400
     assert "The CSRF token has expired." in response.text
 
 
 def test_short_time_limit(
-    app: Vial, client: VialClient, monkeypatch: pytest.MonkeyPatch
+    app: Vial, client: VialClient, clock_ahead: t.Callable[[float], None]
 ) -> None:
     app.config["WTF_CSRF_TIME_LIMIT"] = 5
     CSRFProtect(app)
     _add_views(app)
     token = _token(client)
     assert client.post("/submit", data={"csrf_token": token}).status_code == 200
-    _freeze_clock_ahead(monkeypatch, 6)
+    clock_ahead(6)
     response = client.post("/submit", data={"csrf_token": token})
     assert "The CSRF token has expired." in response.text
 
@@ -479,8 +261,11 @@ def test_token_from_another_session_is_rejected(app: Vial, csrf: CSRFProtect) ->
     assert response.status_code == 400
     assert "The CSRF tokens do not match." in response.text
     # Without any session token, the reason says so.
-    response = app.test_client().post("/submit", data={"csrf_token": alice_token})
+    response = app.test_client().post("/submit", data={"csrf_token": "forged"})
     assert "The CSRF session token is missing." in response.text
+    # A token the app signed for a session that holds no secret (any more).
+    response = app.test_client().post("/submit", data={"csrf_token": alice_token})
+    assert FORM_EXPIRED in response.text
     assert alice.post("/submit", data={"csrf_token": alice_token}).status_code == 200
 
 
@@ -576,7 +361,14 @@ def test_failures_are_logged(
 ) -> None:
     with caplog.at_level(logging.INFO, logger="vial_wtf.csrf"):
         client.post("/submit")
-    assert "The CSRF token is missing." in caplog.text
+        client.post("/submit", base_url="https://localhost")
+    # Once each, the reason alone (code replacing logger.info, as Flask-WTF's
+    # tests do, gets one argument).
+    assert [record.getMessage() for record in caplog.records] == [
+        "The CSRF token is missing.",
+        "The CSRF token is missing.",
+    ]
+    assert all(record.args == () for record in caplog.records)
 
 
 def test_malformed_multipart_body_is_a_clear_400(
@@ -856,7 +648,7 @@ def test_one_instance_serves_two_apps_with_their_own_config() -> None:
     for app in (first, second):
         csrf.init_app(app)
         _add_views(app)
-        assert app.extensions["csrf"] is csrf
+        assert STATE.get(app).csrf is csrf
 
     assert first.config["WTF_CSRF_TIME_LIMIT"] == 3600
     assert second.config["WTF_CSRF_TIME_LIMIT"] == 7
@@ -893,3 +685,261 @@ def test_init_app_after_serving_leaves_no_false_protection(app: Vial) -> None:
     with pytest.raises(AssertionError, match="first request"):
         CSRFProtect(app)
     assert "csrf" not in app.extensions
+
+
+# g.csrf_valid, as Flask-WTF sets and reads it
+
+
+def _form_view(app: Vial, rule: str = "/form") -> None:
+    """A view validating a bare form with its own CSRF field."""
+
+    @app.post(rule, endpoint=rule)
+    def form_view() -> str:
+        form = VialForm()
+        if form.validate():
+            return f"valid {g.get('csrf_valid')}"
+        return str(form["csrf_token"].errors[0])
+
+
+def test_passed_check_sets_csrf_valid_and_forms_skip_theirs(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    _form_view(app)
+    token = _token(client)
+    # The token in a header only: the form's own field is empty.
+    assert client.post("/form", headers={"X-CSRFToken": token}).text == "valid True"
+
+
+def test_forms_honour_csrf_valid_set_by_another_extension(
+    app: Vial, client: VialClient
+) -> None:
+    # Flask-Security turns the automatic check off and sets g.csrf_valid
+    # for requests that need no CSRF check.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    CSRFProtect(app)
+
+    @app.before_request
+    def other_extension() -> None:
+        if request.headers.get("X-Checked"):
+            g.csrf_valid = True
+
+    _form_view(app)
+    assert client.post("/form", headers={"X-Checked": "1"}).text == "valid True"
+    assert client.post("/form").text == "The CSRF token is missing."
+
+
+def test_csrf_valid_of_one_request_does_not_leak_into_the_next(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    # Requests made while a test holds an app context share its g.
+    _form_view(app)
+    csrf.exempt("/form")
+    token = _token(client)
+    with app.app_context():
+        assert client.post("/submit", data={"csrf_token": token}).status_code == 200
+        assert g.get("csrf_valid") is True
+        assert client.post("/form").text == "The CSRF token is missing."
+        # Without CSRFProtect's hook running first, the form still sees
+        # that the flag was set for another request.
+        g.csrf_valid = True
+        g._vial_wtf_csrf_valid_for = {"another": "environ"}
+        with app.test_request_context(method="POST"):
+            form = VialForm()
+            assert not form.validate()
+
+
+def test_a_flag_set_by_another_extension_after_a_shared_check_is_honoured(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    @app.before_request
+    def other_extension() -> None:
+        if request.headers.get("X-Checked"):
+            g.csrf_valid = True
+
+    _form_view(app)
+    csrf.exempt("/form")
+    token = _token(client)
+    with app.app_context():
+        assert client.post("/submit", data={"csrf_token": token}).status_code == 200
+        # The next request starts without the first one's mark, so the
+        # other extension's flag counts.
+        response = client.post("/form", headers={"X-Checked": "1"})
+        assert response.text == "valid True"
+
+
+# Requests with API credentials
+
+
+def _bearer(request: Request) -> bool:
+    return request.headers.get("Authorization", "").startswith("Bearer ")
+
+
+def test_api_credentials_without_cookies_skip_the_check(
+    app: Vial, csrf: CSRFProtect
+) -> None:
+    add_credentials_check(app, _bearer)
+    _form_view(app)
+    api = app.test_client(use_cookies=False)
+    bearer = {"Authorization": "Bearer abc"}
+    assert api.post("/submit", headers=bearer).text == "done POST"
+    # A form in such a request skips its own check too.
+    assert api.post("/form", headers=bearer).text == "valid True"
+    # Other credentials are not the registered extension's.
+    assert (
+        api.post("/submit", headers={"Authorization": "Basic eDp5"}).status_code == 400
+    )
+
+
+def test_api_credentials_with_a_session_cookie_are_checked(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    add_credentials_check(app, _bearer)
+    _token(client)  # the browser has a session
+    assert client.get_cookie("session") is not None
+    response = client.post("/submit", headers={"Authorization": "Bearer abc"})
+    assert response.status_code == 400
+    assert "The CSRF token is missing." in response.text
+
+
+def test_api_credentials_with_a_remember_cookie_are_checked(
+    app: Vial, csrf: CSRFProtect
+) -> None:
+    app.config["REMEMBER_COOKIE_NAME"] = "remember_token"
+    add_credentials_check(app, _bearer)
+    browser = app.test_client()
+    browser.set_cookie("remember_token", "1|signed")
+    response = browser.post("/submit", headers={"Authorization": "Bearer abc"})
+    assert response.status_code == 400
+
+
+def test_forms_used_alone_skip_for_api_credentials(app: Vial) -> None:
+    add_credentials_check(app, _bearer)
+    _form_view(app)
+    api = app.test_client(use_cookies=False)
+    assert api.post("/form", headers={"Authorization": "Bearer x"}).text == (
+        "valid None"
+    )
+    assert api.post("/form").text == "The CSRF token is missing."
+
+
+def test_without_a_credentials_check_headers_change_nothing(
+    csrf: CSRFProtect, app: Vial
+) -> None:
+    api = app.test_client(use_cookies=False)
+    response = api.post("/submit", headers={"Authorization": "Bearer abc"})
+    assert response.status_code == 400
+
+
+# protect(apply_exemptions=True), from a hook of the app
+
+
+def test_protect_with_exemptions_from_a_hook(app: Vial, client: VialClient) -> None:
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf = CSRFProtect(app)
+
+    @app.before_request
+    def check() -> None:
+        csrf.protect(apply_exemptions=True)
+
+    @app.post("/api")
+    def api() -> str:
+        return "api"
+
+    @app.post("/hook")
+    @csrf.exempt
+    def hook() -> str:
+        return "hook"
+
+    public = Blueprint("public", __name__, url_prefix="/public")
+
+    @public.post("/")
+    def index() -> str:
+        return "public"
+
+    csrf.exempt(public)
+    app.register_blueprint(public)
+    assert client.post("/api").status_code == 400
+    assert client.post("/hook").text == "hook"
+    assert client.post("/public/").text == "public"
+    assert client.post("/missing").status_code == 404
+    # Without apply_exemptions, exempt views are checked as well.
+    with (
+        app.test_request_context("/hook", method="POST"),
+        pytest.raises(CSRFError, match="token is missing"),
+    ):
+        csrf.protect()
+
+
+def test_state_protect_is_the_extension_s(app: Vial, client: VialClient) -> None:
+    # What Flask-Security calls: app.extensions["csrf"].protect().
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    CSRFProtect(app)
+    _add_views(app)
+    with (
+        app.test_request_context("/submit", method="POST"),
+        pytest.raises(CSRFError, match="token is missing"),
+    ):
+        app.extensions["csrf"].protect()
+    app.extensions["csrf"].exempt("submit")
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = True
+    assert client.post("/submit").text == "done POST"
+
+
+# Forms made before a login
+
+
+@pytest.mark.parametrize("reason", ["login", "remember", "logout"])
+def test_form_from_before_an_identity_change_has_expired(
+    app: Vial, csrf: CSRFProtect, client: VialClient, reason: str
+) -> None:
+    @app.post("/login")
+    @csrf.exempt
+    def login() -> str:
+        identity_changed.send(app, user=None, reason=reason)
+        return "changed"
+
+    old = _token(client)
+    assert client.post("/login").text == "changed"
+    response = client.post("/submit", data={"csrf_token": old})
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert FORM_EXPIRED in response.text
+    response = client.post(
+        "/submit", json={"csrf_token": old}, headers={"X-CSRFToken": old}
+    )
+    assert response.status_code == 400
+    assert response.json == {"code": 400, "name": "Bad Request", "error": FORM_EXPIRED}
+    # The page reloaded gives a token that works.
+    assert (
+        client.post("/submit", data={"csrf_token": _token(client)}).status_code == 200
+    )
+
+
+def test_csrf_meta_tag_template_global(
+    app: Vial, csrf: CSRFProtect, client: VialClient
+) -> None:
+    @app.route("/page")
+    def page() -> str:
+        return render_template_string("{{ csrf_meta_tag() }}")
+
+    html = client.get("/page").text
+    token = html.split('content="')[1].split('"')[0]
+    assert html == f'<meta name="csrf-token" content="{token}">'
+    assert client.post("/submit", headers={"X-CSRFToken": token}).status_code == 200
+    assert app.jinja_env.globals["csrf_meta_tag"] is csrf_meta_tag
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("https://a.example/x", "https://a.example/", True),
+        ("https://a.example:443/", "https://a.example/", True),
+        ("HTTPS://A.example/", "https://a.example/", True),
+        ("http://a.example/", "https://a.example/", False),
+        ("https://a.example:8443/", "https://a.example/", False),
+        ("https://b.example/", "https://a.example/", False),
+        ("https://a.example:x/", "https://a.example/", False),
+    ],
+)
+def test_same_origin(first: str, second: str, same: bool) -> None:
+    assert same_origin(first, second) is same

@@ -10,6 +10,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 
+from vial import request
 from vial import Vial
 from vial.testing import VialClient
 from vial.typing import ResponseReturnValue
@@ -21,7 +22,10 @@ from vial_wtf import FileField
 from vial_wtf import FileRequired
 from vial_wtf import FileSize
 from vial_wtf import MultipleFileField
+from vial_wtf import safe_filename
+from vial_wtf import UploadedFile
 from vial_wtf import VialForm
+from vial_wtf.file import FALLBACK_STEM
 
 if t.TYPE_CHECKING:
     from vial.ctx import AppContext
@@ -90,7 +94,11 @@ def upload_app(app: Vial) -> Vial:
 def test_file_field_data_is_the_upload(app_ctx: AppContext) -> None:
     storage = _upload()
     form = _form(UploadForm, avatar=storage, title="t")
-    assert form["avatar"].data is storage
+    data = form["avatar"].data
+    assert isinstance(data, UploadedFile)
+    assert data.stream is storage.stream
+    assert (data.filename, data.raw_filename, data.name) == ("a.png", "a.png", "avatar")
+    assert data.content_type == storage.content_type
     assert form.validate()
 
 
@@ -123,10 +131,13 @@ def test_multiple_file_field(app_ctx: AppContext) -> None:
     second = _upload(b"defg", "2.png")
     empty = FileStorage(io.BytesIO(b""), filename="")
     form = _form(GalleryForm, photos=[first, empty, "text", second])
-    assert form["photos"].data == [first, second]
+    photos = form["photos"].data
+    assert [photo.stream for photo in photos] == [first.stream, second.stream]
+    assert all(isinstance(photo, UploadedFile) for photo in photos)
     assert form.validate()
     form = _form(GalleryForm, photos=[empty])
-    assert form["photos"].data == []
+    # As in Flask-WTF: no upload is None, not an empty list.
+    assert form["photos"].data is None
     assert not form.validate()
 
 
@@ -221,8 +232,9 @@ def test_file_allowed_with_upload_set(app_ctx: AppContext) -> None:
         pic = FileField(validators=[FileAllowed(Images())])
 
     good = _upload(filename="path/to/x.webp")
-    assert Form(MultiDict({"pic": good})).validate()
-    assert calls == [(good, "x.webp")]
+    form = Form(MultiDict({"pic": good}))
+    assert form.validate()
+    assert calls == [(form["pic"].data, "x.webp")]
     form = Form(MultiDict({"pic": _upload(filename="x.png")}))
     assert not form.validate()
     assert form.errors == {"pic": ["File does not have an approved extension."]}
@@ -283,15 +295,52 @@ class _NoSeek(io.RawIOBase):
         return len(chunk)
 
 
-def test_file_size_of_a_stream_that_cannot_seek(app_ctx: AppContext) -> None:
-    data = b"x" * 200_000
+class _Unmarked:
+    """A stream with read, tell and seek but no seekable(), like Python 3.10's
+    SpooledTemporaryFile, werkzeug's upload stream."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+        self.read = self._data.read
+        self.tell = self._data.tell
+        self.seek = self._data.seek
+
+
+def test_file_size_of_a_stream_that_cannot_seek_is_a_type_error(
+    app_ctx: AppContext,
+) -> None:
+    data = b"x" * 200
     storage = FileStorage(t.cast(t.IO[bytes], _NoSeek(data)), filename="big.pdf")
+    form = _form(OptionalFileForm, doc=storage)
+    with pytest.raises(TypeError, match=r"\(_NoSeek\) is not seekable.*io.BytesIO"):
+        form.validate()
+    # Nothing was read.
+    assert storage.read() == data
+    storage.close()
+
+
+def test_file_size_of_a_stream_without_seekable(app_ctx: AppContext) -> None:
+    storage = FileStorage(t.cast(t.IO[bytes], _Unmarked(b"123456")), filename="a.pdf")
     form = _form(OptionalFileForm, doc=storage)
     assert not form.validate()
     assert form.errors == {"doc": ["File must be between 0 and 5 bytes."]}
-    # The upload can still be read in full afterwards.
-    assert storage.read() == data
-    storage.close()
+
+
+def test_file_size_lets_later_validators_run(app_ctx: AppContext) -> None:
+    class Form(VialForm):
+        class Meta:
+            csrf = False
+
+        doc = FileField(validators=[FileSize(1), FileAllowed(["pdf"])])
+
+    form = Form(MultiDict({"doc": _upload(b"12", "a.png")}))
+    assert not form.validate()
+    assert form.errors == {
+        "doc": [
+            "File must be between 0 and 1 bytes.",
+            "File does not have an approved extension: pdf",
+        ]
+    }
 
 
 def test_file_size_rejects_min_above_max() -> None:
@@ -315,6 +364,104 @@ def test_upload_end_to_end(upload_app: Vial, client: VialClient) -> None:
     )
     assert response.status_code == 200
     assert response.json == {"title": "me", "filename": "me.PNG", "content": "image"}
+
+
+# Safe names
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("a.png", "a.png"),
+        ("../../etc/passwd.png", "passwd.png"),
+        ("shell.php\x00.png", "shell.php.png"),
+        ("C:\\Users\\me\\a b.PNG", "a_b.PNG"),
+        ("résumé.pdf", "resume.pdf"),
+        ("照片.jpg", f"{FALLBACK_STEM}.jpg"),
+        (".png", f"{FALLBACK_STEM}.png"),
+        ("...", FALLBACK_STEM),
+        ("照片", FALLBACK_STEM),
+        ("a.", "a"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_safe_filename(raw: str | None, safe: str) -> None:
+    assert safe_filename(raw) == safe
+    assert safe_filename(safe) == safe
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [("../../etc/passwd.png", "passwd.png"), ("shell.php\x00.png", "shell.php.png")],
+)
+def test_hostile_upload_names_are_made_safe(
+    upload_app: Vial, client: VialClient, raw: str, safe: str
+) -> None:
+    response = client.post(
+        "/upload", data={"title": "me", "avatar": (io.BytesIO(b"image"), raw)}
+    )
+    assert response.status_code == 200
+    assert response.json is not None
+    assert response.json["filename"] == safe
+
+
+def test_raw_filename_stays_available(app: Vial, client: VialClient) -> None:
+    @app.post("/raw")
+    def raw() -> ResponseReturnValue:
+        form = UploadForm()
+        assert form.validate_on_submit(), form.errors
+        upload = form.avatar.data
+        return {
+            "filename": upload.filename,
+            "raw_filename": upload.raw_filename,
+            "request_files": request.files["avatar"].filename,
+        }
+
+    raw_name = "../x/../../etc/passwd.png"
+    response = client.post(
+        "/raw", data={"title": "t", "avatar": (io.BytesIO(b"a"), raw_name)}
+    )
+    assert response.json == {
+        "filename": "passwd.png",
+        "raw_filename": raw_name,
+        "request_files": raw_name,
+    }
+
+
+def test_file_allowed_judges_the_safe_name(app_ctx: AppContext) -> None:
+    # An upload set sees the safe name, never the path the client sent.
+    seen: list[str] = []
+
+    class Everything:
+        def file_allowed(self, storage: FileStorage, basename: str) -> bool:
+            seen.append(basename)
+            return True
+
+    allowed = FileAllowed(Everything())
+    by_list = FileAllowed(["png"])
+
+    class Form(VialForm):
+        class Meta:
+            csrf = False
+
+        pic = FileField(validators=[allowed, by_list])
+
+    # Passed as data, not formdata: the field keeps werkzeug's object, and
+    # the validators still judge the safe name, the one a view saves under.
+    form = Form(pic=FileStorage(io.BytesIO(b"x"), filename="../../etc/x.p\x00ng"))
+    assert form.validate()
+    assert seen == ["x.png"]
+    form = Form(pic=FileStorage(io.BytesIO(b"x"), filename="shell.png\x00.php"))
+    assert not form.validate()
+    assert seen == ["x.png", "shell.png.php"]
+    assert form.errors == {"pic": ["File does not have an approved extension: png"]}
+
+
+def test_uploaded_file_is_made_once(app_ctx: AppContext) -> None:
+    upload = UploadedFile.from_upload(_upload(filename="../a.png"))
+    assert UploadedFile.from_upload(upload) is upload
+    assert (upload.filename, upload.raw_filename) == ("a.png", "../a.png")
 
 
 def test_oversize_upload_is_rejected(upload_app: Vial, client: VialClient) -> None:

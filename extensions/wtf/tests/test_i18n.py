@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import os
 import struct
+import sys
 import tempfile
+import types
 import typing as t
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from vial.testing import VialClient
 from vial.typing import ResponseReturnValue
 from vial_wtf import VialForm
 from vial_wtf.i18n import get_translations
+from vial_wtf.i18n import Translations
+from vial_wtf.i18n import translations
 
 if t.TYPE_CHECKING:
     from vial.ctx import AppContext
@@ -165,3 +169,120 @@ def test_form_outside_app_context_uses_english() -> None:
     form = NameForm(data={})
     assert not form.validate()
     assert form.errors == {"name": [REQUIRED_EN]}
+
+
+# Flask-Babel
+
+
+class _Locale:
+    """Prints as a locale name, as babel.Locale does."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pytest.fixture
+def babel(app: Vial, monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """Flask-Babel, as far as vial-wtf uses it, set up on the app.
+
+    vial-wtf uses two things of Flask-Babel: its ``"babel"`` entry in
+    ``app.extensions`` (``Babel(app)`` adds it) and ``flask_babel.get_locale()``.
+    Flask-Babel itself imports Flask, which this package's test venv must not
+    have, so this module stands in for it; the real Flask-Babel runs on vial
+    in Flask-WTF's own test_i18n.py under vial.compat.alias_flask().
+
+    Returns the list whose last item ``get_locale()`` returns.
+    """
+    selected: list[str | None] = ["de"]
+    module = types.ModuleType("flask_babel")
+
+    def get_locale() -> _Locale | None:
+        name = selected[-1]
+        return None if name is None else _Locale(name)
+
+    module.get_locale = get_locale  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "flask_babel", module)
+    app.extensions["babel"] = object()
+    return selected
+
+
+def test_flask_babel_locale(app: Vial, babel: list[str | None]) -> None:
+    assert _required_message(app) == REQUIRED_DE
+    babel.append("fr_FR")
+    assert _required_message(app) == REQUIRED_FR
+    babel.append(None)
+    assert _required_message(app) == REQUIRED_EN
+    babel.append("xx")
+    assert _required_message(app) == REQUIRED_EN
+
+
+def test_flask_babel_per_request(
+    app: Vial, client: VialClient, babel: list[str | None]
+) -> None:
+    @app.post("/")
+    def view() -> ResponseReturnValue:
+        babel.append(request.headers.get("X-Locale"))
+        form = NameForm()
+        form.validate()
+        return form.errors_response()
+
+    assert client.post("/", headers={"X-Locale": "fr"}).json == {
+        "errors": {"name": [REQUIRED_FR]}
+    }
+    assert client.post("/").json == {"errors": {"name": [REQUIRED_EN]}}
+
+
+def test_locales_setting_wins_over_flask_babel(
+    app: Vial, babel: list[str | None]
+) -> None:
+    app.config["WTF_I18N_LOCALES"] = ["fr"]
+    assert _required_message(app) == REQUIRED_FR
+
+
+def test_flask_babel_when_disabled_or_not_set_up(
+    app: Vial, babel: list[str | None]
+) -> None:
+    app.config["WTF_I18N_ENABLED"] = False
+    assert _required_message(app) == REQUIRED_EN
+    app.config["WTF_I18N_ENABLED"] = True
+    # Flask-Babel imported, but not set up on this app.
+    del app.extensions["babel"]
+    assert _required_message(app) == REQUIRED_EN
+
+
+def test_flask_babel_set_up_but_not_imported(
+    app: Vial, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Something else registered "babel": nothing is imported for it.
+    monkeypatch.delitem(sys.modules, "flask_babel", raising=False)
+    app.extensions["babel"] = object()
+    assert _required_message(app) == REQUIRED_EN
+    assert "flask_babel" not in sys.modules
+
+
+# The translations object, as Flask-WTF names it
+
+
+def test_translations_object_outside_a_request() -> None:
+    assert translations.gettext(REQUIRED_EN) == REQUIRED_EN
+    singular, plural = "%(num)d file", "%(num)d files"
+    assert translations.ngettext(singular, plural, 1) == singular
+    assert translations.ngettext(singular, plural, 2) == plural
+
+
+def test_translations_object_in_a_request(app: Vial) -> None:
+    app.config["WTF_I18N_LOCALES"] = ["de"]
+    singular = "Field must be at least %(min)d character long."
+    plural = "Field must be at least %(min)d characters long."
+    with app.test_request_context():
+        assert translations.gettext(REQUIRED_EN) == REQUIRED_DE
+        german = translations.ngettext(singular, plural, 2)
+        assert german != plural
+        assert "Zeichen" in german
+    with app.test_request_context():
+        app.config["WTF_I18N_LOCALES"] = None
+        assert translations.ngettext(singular, plural, 2) == plural
+    assert isinstance(translations, Translations)

@@ -71,7 +71,7 @@ class CertParamType(click.ParamType):  # type: ignore[type-arg]
             value = click.STRING(value, param, ctx).lower()
             if value == "adhoc":
                 try:
-                    import cryptography  # type: ignore[import-not-found]  # noqa: F401
+                    import cryptography  # type: ignore[import-not-found, unused-ignore]  # noqa: F401
                 except ImportError:
                     raise click.BadParameter(
                         "An ad-hoc certificate is generated with the"

@@ -44,11 +44,14 @@ _Key = str | bytes
 def require_secret_key(app: Vial, purpose: str) -> str | bytes:
     """Return the app's ``SECRET_KEY``; a clear error when it is not set.
 
+    The key is read through ``app.secret_key``, so an app class that sets
+    ``secret_key`` as a class attribute (as Flask code may) is honoured.
+
     :param purpose: what needs the key, for the message, such as
         ``"remember-me cookies"``.
     :raises RuntimeError: ``SECRET_KEY`` is not set or empty.
     """
-    key: _Key | None = app.config.get("SECRET_KEY")
+    key: _Key | None = app.secret_key
     if not key:
         raise RuntimeError(
             f"No SECRET_KEY is set; set app.config['SECRET_KEY'] to a long"

@@ -6,8 +6,7 @@ import click
 
 from vial.cli import AppGroup
 
-from .extension import hash_password
-from .extension import validate_password
+from .state import STATE
 
 
 def make_cli() -> click.Group:
@@ -20,11 +19,12 @@ def make_cli() -> click.Group:
         password = click.prompt(
             "Password", hide_input=True, confirmation_prompt=True, type=str
         )
-        problems = validate_password(password)
+        state = STATE.get()
+        problems = state.policy.validate(password)
         if problems:
             for problem in problems:
                 click.echo(problem, err=True)
             raise click.exceptions.Exit(1)
-        click.echo(hash_password(password))
+        click.echo(state.hasher.hash_password(password))
 
     return group

@@ -1,19 +1,19 @@
 """The ``PASSWORD_*`` configuration keys, their defaults and their documentation.
 
 This module is the single place where vial-passwords sets its defaults.
-Each :class:`~vial.config.ConfigOption` carries the key, the default and the
+Each :class:`~vial.ext.ConfigOption` carries the key, the default and the
 sentence that documents it; ``init_app`` applies them with
-``OPTIONS.apply(app)`` (``app.config.setdefault``) and
-``OPTIONS.markdown_table()`` renders the table shown in the README (a test
-keeps the two in sync).
+``OPTIONS.apply(app)`` (``app.config.setdefault``), and the README's table
+and the documentation's ``vial-config-table`` directive are rendered from
+:data:`OPTIONS`.
 """
 
 from __future__ import annotations
 
 import typing as t
 
-from vial.config import ConfigOption
-from vial.config import ConfigOptions
+from vial.ext import ConfigOption
+from vial.ext import ConfigOptions
 
 #: Cost settings for each scheme when the app does not override them. The
 #: argon2 values are OWASP's current minimum for argon2id (19 MiB of memory,

@@ -11,30 +11,17 @@ from __future__ import annotations
 
 import typing as t
 
-from vial import current_app
+from vial.ext import get_app
 
 from .config import OPTIONS
 from .hasher import PasswordHasher
 from .policy import PasswordPolicy
 from .signals import password_hash_upgraded
+from .state import PasswordsState
+from .state import STATE
 
 if t.TYPE_CHECKING:
     from vial import Vial
-
-#: The key of the per-app state in ``app.extensions``.
-EXTENSION_KEY = "passwords"
-
-
-class PasswordsState:
-    """The per-app state of vial-passwords, kept in ``app.extensions["passwords"]``.
-
-    :param hasher: Hashes and verifies passwords for this app.
-    :param policy: Validates new passwords for this app.
-    """
-
-    def __init__(self, hasher: PasswordHasher, policy: PasswordPolicy) -> None:
-        self.hasher = hasher
-        self.policy = policy
 
 
 class Passwords:
@@ -55,28 +42,13 @@ class Passwords:
             or a configured scheme has no backend installed.
         :raises ValueError: A ``PASSWORD_*`` setting is invalid.
         """
-        if EXTENSION_KEY in app.extensions:
-            raise RuntimeError(
-                "vial-passwords is already registered on this app; call"
-                " Passwords(app) or passwords.init_app(app) only once per app."
-            )
         OPTIONS.apply(app)
         state = PasswordsState(PasswordHasher(app.config), PasswordPolicy(app.config))
-        app.extensions[EXTENSION_KEY] = state
+        STATE.register(app, state)
 
         from .cli import make_cli
 
         app.cli.add_command(make_cli())
-
-
-def _state() -> PasswordsState:
-    try:
-        return t.cast(PasswordsState, current_app.extensions[EXTENSION_KEY])
-    except KeyError:
-        raise RuntimeError(
-            "vial-passwords is not registered on the current app; create"
-            " Passwords(app) or call passwords.init_app(app) first."
-        ) from None
 
 
 def hash_password(password: str) -> str:
@@ -84,7 +56,7 @@ def hash_password(password: str) -> str:
 
     :raises ValueError: The password is longer than ``PASSWORD_MAX_LENGTH``.
     """
-    return _state().hasher.hash_password(password)
+    return STATE.get().hasher.hash_password(password)
 
 
 def verify_password(password: str, hash: str | None) -> bool:
@@ -93,7 +65,7 @@ def verify_password(password: str, hash: str | None) -> bool:
     Pass ``None`` when no user was found: the check then still takes about as
     long as a real one, so response times do not reveal which users exist.
     """
-    return _state().hasher.verify_password(password, hash)
+    return STATE.get().hasher.verify_password(password, hash)
 
 
 def verify_and_update(password: str, hash: str | None) -> tuple[bool, str | None]:
@@ -103,12 +75,12 @@ def verify_and_update(password: str, hash: str | None) -> tuple[bool, str | None
     replaced on a successful check: store ``new_hash`` when it is not None.
     Sends :data:`~vial_passwords.signals.password_hash_upgraded` then.
     """
-    hasher = _state().hasher
+    hasher = STATE.get().hasher
     ok, new_hash = hasher.verify_and_update(password, hash)
     if new_hash is not None:
         assert hash is not None
         password_hash_upgraded.send(
-            current_app._get_current_object(),  # type: ignore[attr-defined]
+            get_app(),
             old_scheme=hasher.identify(hash),
             new_scheme=hasher.identify(new_hash),
         )
@@ -117,4 +89,4 @@ def verify_and_update(password: str, hash: str | None) -> tuple[bool, str | None
 
 def validate_password(password: str, user: t.Any = None) -> list[str]:
     """Return the current app's policy problems with ``password``; empty if none."""
-    return _state().policy.validate(password, user)
+    return STATE.get().policy.validate(password, user)

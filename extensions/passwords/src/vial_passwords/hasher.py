@@ -148,6 +148,19 @@ def _check_form(value: t.Any) -> _Form | None:
     return t.cast("_Form | None", value)
 
 
+def is_encodable(password: str) -> bool:
+    """Return whether ``password`` can be encoded as UTF-8, as hashing needs.
+
+    Only a lone surrogate (``"\\ud800"``, which JSON and some form decoders
+    let through) cannot; such a password can never be stored or verified.
+    """
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_pepper(value: t.Any, key: str) -> bytes:
     if isinstance(value, str):
         value = value.encode("utf-8")
@@ -240,7 +253,8 @@ class PasswordHasher:
     def hash_password(self, password: str) -> str:
         """Hash ``password`` with the preferred scheme, pepper and cost.
 
-        :raises ValueError: The password is longer than ``PASSWORD_MAX_LENGTH``.
+        :raises ValueError: The password is longer than ``PASSWORD_MAX_LENGTH``,
+            or holds a lone surrogate, which cannot be encoded.
         """
         if not isinstance(password, str):
             raise TypeError("The password to hash must be a str.")
@@ -248,6 +262,12 @@ class PasswordHasher:
             raise ValueError(
                 f"The password is longer than PASSWORD_MAX_LENGTH ({self.max_length}"
                 " characters); check it with validate_password() before hashing."
+            )
+        if not is_encodable(password):
+            raise ValueError(
+                "The password holds a lone surrogate character, which cannot be"
+                " encoded as UTF-8 and so cannot be hashed; check it with"
+                " validate_password() before hashing."
             )
         scheme = self.schemes[0]
         secret = self._secret(self._normalize(password), self.peppers[0], scheme)
@@ -260,12 +280,14 @@ class PasswordHasher:
         verified through an older pepper or an un-normalised password.
         """
         usable = isinstance(password, str) and len(password) <= self.max_length
-        scheme = self.identify(hash) if hash and usable else None
+        encodable = usable and is_encodable(password)
+        scheme = self.identify(hash) if hash and encodable else None
         if scheme is None:
-            # No user (None), an over-long password or a hash no scheme
-            # knows: do the hashing work a failed check of this password
-            # does, so response times do not tell an unknown user from a
-            # wrong password. An over-long password itself is never hashed.
+            # No user (None), an over-long or unencodable password or a hash
+            # no scheme knows: do the hashing work a failed check of this
+            # password does, so response times do not tell an unknown user
+            # from a wrong password, and an existing user is not told apart
+            # by an error either. The password itself is never hashed then.
             for _ in range(self._attempts(password) if usable else 1):
                 self.context.dummy_verify()
             return None
@@ -282,8 +304,10 @@ class PasswordHasher:
     def verify_password(self, password: str, hash: str | None) -> bool:
         """Return whether ``password`` matches ``hash``.
 
-        Over-long passwords, unknown or malformed hashes and ``None`` give
-        ``False`` rather than an exception; ``None`` still costs one hash.
+        Over-long passwords, passwords that cannot be encoded (a lone
+        surrogate), unknown or malformed hashes and ``None`` give ``False``
+        rather than an exception, after as many hash computations as a
+        wrong password.
         """
         return self._match(password, hash) is not None
 

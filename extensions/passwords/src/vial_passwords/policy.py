@@ -11,6 +11,7 @@ import importlib
 import typing as t
 
 from .config import _check_count
+from .hasher import is_encodable
 
 #: The signature of a ``PASSWORD_CHECK_COMPLEXITY`` callable: it receives the
 #: password and the user (or None) and returns a list of problems, a single
@@ -66,12 +67,20 @@ class PasswordPolicy:
     def validate(self, password: str, user: t.Any = None) -> list[str]:
         """Return the problems with ``password`` as sentences; empty when it passes.
 
-        An over-long password is reported alone and never handed to the
-        complexity check, so app code only sees passwords of a sane length.
+        An over-long password, or one holding characters that cannot be
+        encoded (lone surrogates), is reported alone and never handed to the
+        complexity check, so app code only sees passwords it can work with.
         """
         length = len(password)
         if length > self.max_length:
             return [f"The password must be at most {self.max_length} characters long."]
+        if not is_encodable(password):
+            # It could never be hashed; a browser never sends one, a broken
+            # or hostile client may.
+            return [
+                "The password contains characters that are not valid text"
+                " (unpaired surrogates); type it again."
+            ]
         problems: list[str] = []
         if length < self.min_length:
             problems.append(

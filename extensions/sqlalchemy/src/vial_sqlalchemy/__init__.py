@@ -1,7 +1,6 @@
 """SQLAlchemy for vial apps, with the API of Flask-SQLAlchemy 3.1."""
 
 from .extension import SQLAlchemy as SQLAlchemy
-from .extension import SQLAlchemyState as SQLAlchemyState
 from .model import Model as Model
 from .pagination import Pagination as Pagination
 from .query import Query as Query
@@ -10,3 +9,4 @@ from .record_queries import QueryInfo as QueryInfo
 from .session import Session as Session
 from .signals import before_models_committed as before_models_committed
 from .signals import models_committed as models_committed
+from .state import SQLAlchemyState as SQLAlchemyState

@@ -9,6 +9,9 @@ application context of the app ``vial`` loaded.
 ``vial db drop``
     Drop the tables of every bind (or of the ones named with ``--bind``),
     after asking for confirmation; ``--yes`` skips the question.
+
+:func:`add_models_to_shell` is the shell context processor that puts ``db``
+and every model into ``vial shell`` (Flask-SQLAlchemy's name for it).
 """
 
 from __future__ import annotations
@@ -17,11 +20,9 @@ import typing as t
 
 import click
 
-from vial import current_app
 from vial.cli import AppGroup
 
-if t.TYPE_CHECKING:
-    from .extension import SQLAlchemy
+from .state import STATE
 
 _BIND_HELP = (
     "Only this bind key; repeat for several. '' names the default database."
@@ -29,8 +30,18 @@ _BIND_HELP = (
 )
 
 
-def _db() -> SQLAlchemy:
-    return t.cast("SQLAlchemy", current_app.extensions["sqlalchemy"].db)
+def add_models_to_shell() -> dict[str, t.Any]:
+    """Return ``db`` and every model by class name, for ``vial shell``.
+
+    ``init_app`` registers it as a shell context processor unless the
+    extension was made with ``add_models_to_shell=False``.
+    """
+    db = STATE.get().db
+    names: dict[str, t.Any] = {
+        mapper.class_.__name__: mapper.class_ for mapper in db.Model.registry.mappers
+    }
+    names["db"] = db
+    return names
 
 
 def _bind_keys(binds: tuple[str, ...]) -> str | list[str | None]:
@@ -53,7 +64,7 @@ def make_cli() -> click.Group:
     @click.option("--bind", "binds", multiple=True, metavar="KEY", help=_BIND_HELP)
     def create_command(binds: tuple[str, ...]) -> None:
         """Create the tables that do not exist yet."""
-        _db().create_all(bind_key=_bind_keys(binds))
+        STATE.get().db.create_all(bind_key=_bind_keys(binds))
         click.echo(f"Created the tables of {_describe(binds)}.")
 
     @group.command("drop")
@@ -66,7 +77,7 @@ def make_cli() -> click.Group:
                 f"Drop every table of {_describe(binds)}? All their data will be lost.",
                 abort=True,
             )
-        _db().drop_all(bind_key=_bind_keys(binds))
+        STATE.get().db.drop_all(bind_key=_bind_keys(binds))
         click.echo(f"Dropped the tables of {_describe(binds)}.")
 
     return group

@@ -1,17 +1,17 @@
 """The ``SQLALCHEMY_*`` configuration keys, their defaults and their documentation.
 
 This module is the one place where vial-sqlalchemy sets its defaults. Each
-:class:`~vial.config.ConfigOption` carries the key, the default and the
+:class:`~vial.ext.ConfigOption` carries the key, the default and the
 sentence that documents it. ``init_app`` applies them with
-``OPTIONS.apply(app)`` (``app.config.setdefault``), and
-``OPTIONS.markdown_table()`` and ``OPTIONS.rst_table()`` render them for the
-README and the documentation; a test keeps both in sync with this module.
+``OPTIONS.apply(app)`` (``app.config.setdefault``); the README's table and
+the documentation's ``vial-config-table`` directive are rendered from
+:data:`OPTIONS`, and tests keep them in sync with it.
 """
 
 from __future__ import annotations
 
-from vial.config import ConfigOption
-from vial.config import ConfigOptions
+from vial.ext import ConfigOption
+from vial.ext import ConfigOptions
 
 OPTIONS = ConfigOptions(
     ConfigOption(

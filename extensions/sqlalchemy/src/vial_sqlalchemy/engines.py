@@ -93,7 +93,9 @@ def apply_driver_defaults(options: dict[str, t.Any], app: Vial) -> None:
     :class:`~sqlalchemy.pool.StaticPool` and ``check_same_thread=False``, so
     every thread and session of the app sees the same database. Server
     databases get ``pool_pre_ping`` so connections the server closed while
-    idle are replaced instead of failing the next request.
+    idle are replaced instead of failing the next request; MySQL and MariaDB
+    also get ``pool_recycle=7200`` and the ``utf8mb4`` character set unless
+    the URL names one.
     """
     url = make_url(options["url"])
     if url.drivername in _SQLITE_DRIVERS:
@@ -103,6 +105,10 @@ def apply_driver_defaults(options: dict[str, t.Any], app: Vial) -> None:
         if url.get_backend_name() != "postgresql":
             # MySQL closes connections idle for 8 hours by default.
             options.setdefault("pool_recycle", 7200)
+            if "charset" not in url.query:
+                # MySQL's "utf8" holds 3 bytes per character at most, so
+                # emoji and other characters beyond it would be refused.
+                url = url.update_query_dict({"charset": "utf8mb4"})
         options["url"] = url
     else:
         options["url"] = url

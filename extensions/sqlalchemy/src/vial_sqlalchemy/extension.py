@@ -18,11 +18,10 @@ import sqlalchemy.exc as sa_exc
 import sqlalchemy.orm as sa_orm
 
 from vial import abort
-from vial import current_app
-from vial import has_app_context
+from vial.ext import find_app
 
+from .compat import FlaskSQLAlchemyNames
 from .config import OPTIONS
-from .engines import create_engine
 from .engines import engine_options_for_app
 from .model import make_model
 from .model import Model
@@ -30,47 +29,20 @@ from .pagination import Pagination
 from .pagination import SelectPagination
 from .query import _get_or_404
 from .query import Query
-from .session import _app_ctx_id
+from .session import app_context_id
 from .session import Session
+from .state import SQLAlchemyState
+from .state import STATE
 from .table import _Table
 from .table import make_table_class
 
 if t.TYPE_CHECKING:
     from vial import Vial
 
-#: The key of the per-app state in ``app.extensions``.
-EXTENSION_KEY = "sqlalchemy"
-
 _ALL = "__all__"
 
 
-class SQLAlchemyState:
-    """The per-app state of vial-sqlalchemy, in ``app.extensions["sqlalchemy"]``.
-
-    Code written for Flask-SQLAlchemy 3, which keeps the extension object
-    itself there, keeps working: other attributes are looked up on :attr:`db`.
-
-    :param db: The extension registered on the app.
-    :param engines: The app's engines by bind key (``None`` is the default).
-    """
-
-    def __init__(self, db: SQLAlchemy, engines: dict[str | None, sa.engine.Engine]):
-        self.db = db
-        self.engines = engines
-
-    def __getattr__(self, name: str) -> t.Any:
-        # Read db from __dict__: while copying or unpickling, it is not set
-        # yet, and looking it up through this method would never end.
-        db = self.__dict__.get("db")
-        if db is None or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(db, name)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {self.db!r} engines={list(self.engines)}>"
-
-
-class SQLAlchemy:
+class SQLAlchemy(FlaskSQLAlchemyNames):
     """SQLAlchemy for vial apps: models, a session per app context, engines.
 
     :param app: The app to set up now; leave it out and call :meth:`init_app`
@@ -130,11 +102,15 @@ class SQLAlchemy:
             self.init_app(app)
 
     def __repr__(self) -> str:
-        if has_app_context():
-            state = current_app.extensions.get(EXTENSION_KEY)
-            if state is not None and state.db is self and None in state.engines:
-                return f"<{type(self).__name__} {state.engines[None].url}>"
-        return f"<{type(self).__name__}>"
+        state = STATE.find()
+        if state is None or state.db is not self:
+            return f"<{type(self).__name__}>"
+        # Engine URLs print with the password hidden.
+        parts = [str(state.engines[None].url)] if None in state.engines else []
+        binds = [key for key in state.engines if key is not None]
+        if binds:
+            parts.append("binds " + ", ".join(map(repr, binds)))
+        return f"<{type(self).__name__} {', '.join(parts)}>"
 
     # Setting up apps
 
@@ -147,28 +123,32 @@ class SQLAlchemy:
             or neither ``SQLALCHEMY_DATABASE_URI`` nor ``SQLALCHEMY_BINDS`` is
             set.
         """
-        if EXTENSION_KEY in app.extensions:
-            raise RuntimeError(
-                "vial-sqlalchemy is already registered on this app. Call"
-                " SQLAlchemy(app) or db.init_app(app) once per app, and import"
-                " that 'db' wherever the app needs it."
-            )
         OPTIONS.apply(app)
         options = engine_options_for_app(app, self._engine_options)
         # Creating an engine does not connect; it fails for a missing driver.
-        engines = {key: create_engine(value) for key, value in options.items()}
+        engines = {
+            key: self._make_engine(key, value, app) for key, value in options.items()
+        }
         try:
-            # The setup methods refuse apps that already served a request;
-            # nothing of the extension stays on the app when they do.
-            app.teardown_appcontext(self._teardown_session)
-            if self._add_models_to_shell:
-                app.shell_context_processor(_shell_context)
+            # Registering first refuses a second init_app before anything is
+            # added to the app; the setup methods below refuse apps that
+            # already served a request, and nothing of the extension stays
+            # on the app when they do.
+            STATE.register(app, SQLAlchemyState(self, engines))
+        except BaseException:
+            _dispose(engines)
+            raise
+        try:
+            from .cli import add_models_to_shell
             from .cli import make_cli
 
+            app.teardown_appcontext(self._teardown_session)
+            if self._add_models_to_shell:
+                app.shell_context_processor(add_models_to_shell)
             app.cli.add_command(make_cli())
         except BaseException:
-            for engine in engines.values():
-                engine.dispose()
+            del app.extensions[STATE.name]
+            _dispose(engines)
             raise
 
         for key in options:
@@ -182,7 +162,6 @@ class SQLAlchemy:
             from . import track_modifications
 
             track_modifications.listen(self.session)
-        app.extensions[EXTENSION_KEY] = SQLAlchemyState(self, engines)
 
     def _teardown_session(self, exc: BaseException | None) -> None:
         """End the session of the app context that is ending."""
@@ -192,7 +171,7 @@ class SQLAlchemy:
         self, options: dict[str, t.Any] | None
     ) -> sa_orm.scoped_session[Session]:
         options = dict(options or {})
-        scopefunc = options.pop("scopefunc", _app_ctx_id)
+        scopefunc = options.pop("scopefunc", app_context_id)
         options.setdefault("class_", Session)
         options.setdefault("query_cls", self.Query)
         factory = sa_orm.sessionmaker(db=self, **options)
@@ -232,20 +211,20 @@ class SQLAlchemy:
         :raises RuntimeError: Outside an application context, or when the
             current app has not been set up with this extension.
         """
-        if not has_app_context():
+        if find_app() is None:
             raise RuntimeError(
                 "db.engines, db.engine and the table operations need an"
                 " application context, since each app has its own engines. Use"
                 " them inside 'with app.app_context():', a view or a CLI command."
             )
-        state = current_app.extensions.get(EXTENSION_KEY)
-        if state is None or state.db is not self:
+        state = STATE.get()
+        if state.db is not self:
             raise RuntimeError(
-                "The current app is not registered with this SQLAlchemy instance."
-                " Call db.init_app(app) for it, and use the same 'db' object"
-                " everywhere in the app."
+                "The current app is set up with another SQLAlchemy object than"
+                " this one. Use the same 'db' object everywhere in the app, or"
+                " call this db's init_app(app) for an app of its own."
             )
-        return t.cast("dict[str | None, sa.engine.Engine]", state.engines)
+        return state.engines
 
     @property
     def engine(self) -> sa.engine.Engine:
@@ -327,17 +306,29 @@ class SQLAlchemy:
     # Queries that end in 404
 
     def get_or_404(
-        self, entity: type[t.Any], ident: t.Any, *, description: str | None = None
+        self,
+        entity: type[t.Any],
+        ident: t.Any,
+        *,
+        description: str | None = None,
+        **kwargs: t.Any,
     ) -> t.Any:
         """Return the ``entity`` with primary key ``ident``, or abort with 404.
 
-        An ``ident`` the database refuses for the key's type (``"abc"`` or
-        ``2**64`` for an integer key) is a 404 too; on PostgreSQL the session
-        is rolled back then, since the server aborted its transaction.
+        ``ident`` is what :meth:`Session.get <sqlalchemy.orm.Session.get>`
+        takes, but only in the shape of the key: one value for a
+        single-column key (never a bool, list or dict, so a JSON ``true`` or
+        ``{"id": 1}`` does not load row 1), a tuple or a dict naming every
+        column for a composite key. Any other shape is a 404, and so is a
+        value the database refuses for the key's type (``"abc"`` or
+        ``2**64`` for an integer key); on PostgreSQL the session is rolled
+        back then, since the server aborted its transaction.
 
         :param description: The message of the 404 Not Found error.
+        :param kwargs: Passed on to ``Session.get``: ``options``,
+            ``populate_existing``, ``with_for_update`` and the others.
         """
-        return _get_or_404(self.session, entity, ident, description)
+        return _get_or_404(self.session, entity, ident, description, kwargs)
 
     def first_or_404(
         self, statement: sa.sql.Select[t.Any], *, description: str | None = None
@@ -439,11 +430,6 @@ class SQLAlchemy:
         )
 
 
-def _shell_context() -> dict[str, t.Any]:
-    """Return ``db`` and every model by class name, for ``vial shell``."""
-    db: SQLAlchemy = current_app.extensions[EXTENSION_KEY].db
-    names: dict[str, t.Any] = {
-        mapper.class_.__name__: mapper.class_ for mapper in db.Model.registry.mappers
-    }
-    names["db"] = db
-    return names
+def _dispose(engines: dict[str | None, sa.engine.Engine]) -> None:
+    for engine in engines.values():
+        engine.dispose()

@@ -27,14 +27,21 @@ def _get_or_404(
     entity: t.Any,
     ident: t.Any,
     description: str | None,
+    options: dict[str, t.Any] | None = None,
 ) -> t.Any:
-    """Return ``session.get(entity, ident)``, or abort with 404 Not Found.
+    """Return ``session.get(entity, ident, **options)``, or abort with 404 Not Found.
 
-    An ``ident`` the database cannot compare with the primary key (``"abc"``
-    or ``2**64`` for an integer key, often straight from the URL) finds no
-    row: it is a 404 too, never a server error.
+    An ``ident`` whose shape does not fit the primary key (see
+    :func:`_primary_key_values`), or that the database cannot compare with it
+    (``"abc"`` or ``2**64`` for an integer key, often straight from the
+    URL), finds no row: it is a 404 too, never a server error.
     """
-    return _load_or_404(session, lambda: session.get(entity, ident), description)
+    values = _primary_key_values(entity, ident)
+    if values is None:
+        abort(404, description=description)
+    return _load_or_404(
+        session, lambda: session.get(entity, values, **(options or {})), description
+    )
 
 
 def _load_or_404(
@@ -59,22 +66,51 @@ def _load_or_404(
     return value
 
 
-def _primary_key_criteria(entity: t.Any, ident: t.Any) -> list[t.Any]:
-    """Return ``column == value`` for each primary key column, as
-    :meth:`Session.get` reads ``ident`` (a value, a tuple or a dict)."""
+def _primary_key_values(entity: t.Any, ident: t.Any) -> tuple[t.Any, ...] | None:
+    """Return the primary key values ``ident`` gives, in column order, or
+    ``None`` when its shape does not fit the key of ``entity``.
+
+    A single-column key takes one value (or, as :meth:`Session.get` allows,
+    a tuple holding one); a composite key takes a tuple or list with one
+    value per column, or a dict naming each key attribute exactly. A value
+    is never a list, tuple, dict or set, nor a bool unless the column is
+    boolean, nor ``None``: a JSON ``true`` or ``{"id": 1}`` must not load
+    row 1, and ``[1]`` must not be a server error.
+    """
     mapper = sa.inspect(entity)
     columns = list(mapper.primary_key)
     if isinstance(ident, dict):
-        values = [ident[mapper.get_property_by_column(c).key] for c in columns]
-    elif isinstance(ident, (tuple, list)):
-        values = list(ident)
+        if len(columns) == 1:
+            return None
+        keys = [mapper.get_property_by_column(column).key for column in columns]
+        if set(ident) != set(keys):
+            return None
+        values: tuple[t.Any, ...] = tuple(ident[key] for key in keys)
+    elif isinstance(ident, tuple) or (isinstance(ident, list) and len(columns) > 1):
+        values = tuple(ident)
     else:
-        values = [ident]
+        values = (ident,)
     if len(values) != len(columns):
-        raise sa_exc.InvalidRequestError(
-            f"get_or_404() needs {len(columns)} primary key value(s) for"
-            f" {mapper.class_.__name__}, not {len(values)}."
-        )
+        return None
+    for column, value in zip(columns, values, strict=True):
+        if not _fits_column(column, value):
+            return None
+    return values
+
+
+def _fits_column(column: sa.Column[t.Any], value: t.Any) -> bool:
+    """Whether ``value`` is a single value a key column could hold."""
+    if value is None or isinstance(value, (list, tuple, dict, set, frozenset)):
+        return False
+    if isinstance(value, bool):
+        # bool is an int: True would find the row with key 1.
+        return isinstance(column.type, sa.Boolean)
+    return True
+
+
+def _primary_key_criteria(entity: t.Any, values: tuple[t.Any, ...]) -> list[t.Any]:
+    """Return ``column == value`` for each primary key column and its value."""
+    columns = list(sa.inspect(entity).primary_key)
     # Bind each value with its column's type, as Session.get() does, so that
     # "abc" for an integer key is refused by the database, not compared as text.
     return [
@@ -96,14 +132,19 @@ class Query(sa_orm.Query[t.Any]):
         :param description: The message of the 404 error.
         """
         entity: t.Any = self.column_descriptions[0]["entity"]
+        values = _primary_key_values(entity, ident)
+        if values is None:
+            abort(404, description=description)
         if self.statement.compare(self.session.query(entity).statement):
             # A plain Model.query: Session.get() looks in the identity map
             # first (Query.get() does the same, but is legacy and warns).
-            return _get_or_404(self.session, entity, ident, description)
+            return _load_or_404(
+                self.session, lambda: self.session.get(entity, values), description
+            )
         # A filtered query or a dynamic relationship (user.posts): Session.get()
         # would ignore its criteria and return rows outside it, such as
         # another user's post, so look the key up within the query.
-        criteria = _primary_key_criteria(entity, ident)
+        criteria = _primary_key_criteria(entity, values)
         return _load_or_404(
             self.session, lambda: self.filter(*criteria).one_or_none(), description
         )

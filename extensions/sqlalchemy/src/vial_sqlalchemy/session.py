@@ -16,15 +16,15 @@ import sqlalchemy.exc as sa_exc
 import sqlalchemy.orm as sa_orm
 from sqlalchemy.sql import util as sql_util
 
-from vial.globals import _cv_app
+from vial.ext import current_app_context
 
 if t.TYPE_CHECKING:
-    from .extension import SQLAlchemy
+    from .state import DatabaseExtension
 
 
-def _app_ctx_id() -> int:
+def app_context_id() -> int:
     """The scope of ``db.session``: the identity of the active app context."""
-    ctx = _cv_app.get(None)
+    ctx = current_app_context()
     if ctx is None:
         raise RuntimeError(
             "db.session was used outside of an application context. Run the code"
@@ -43,7 +43,7 @@ class Session(sa_orm.Session):
     :param kwargs: The options of :class:`sqlalchemy.orm.Session`.
     """
 
-    def __init__(self, db: SQLAlchemy, **kwargs: t.Any) -> None:
+    def __init__(self, db: DatabaseExtension, **kwargs: t.Any) -> None:
         super().__init__(**kwargs)
         self._db = db
         #: Models changed in this session, for SQLALCHEMY_TRACK_MODIFICATIONS.

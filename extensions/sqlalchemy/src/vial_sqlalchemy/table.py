@@ -13,14 +13,14 @@ import typing as t
 import sqlalchemy as sa
 
 if t.TYPE_CHECKING:
-    from .extension import SQLAlchemy
+    from .state import DatabaseExtension
 
 
 class _Table(sa.Table):
     """The base of each extension's ``db.Table`` class."""
 
     #: The extension whose metadata the table goes into.
-    _vial_db: t.ClassVar[SQLAlchemy]
+    _vial_db: t.ClassVar[DatabaseExtension]
 
     if t.TYPE_CHECKING:
 
@@ -43,6 +43,6 @@ class _Table(sa.Table):
             return super().__new__(cls, args[0], metadata, *args[1:], **kwargs)
 
 
-def make_table_class(db: SQLAlchemy) -> type[_Table]:
+def make_table_class(db: DatabaseExtension) -> type[_Table]:
     """Return the ``db.Table`` class of the extension ``db``."""
     return type("Table", (_Table,), {"_vial_db": db, "__module__": __name__})

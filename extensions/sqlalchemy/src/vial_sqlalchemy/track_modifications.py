@@ -15,8 +15,7 @@ import sqlalchemy as sa
 import sqlalchemy.event as sa_event
 import sqlalchemy.orm as sa_orm
 
-from vial import current_app
-from vial import has_app_context
+from vial.ext import find_app
 
 from .signals import before_models_committed as before_models_committed
 from .signals import models_committed as models_committed
@@ -42,10 +41,8 @@ def listen(session: sa_orm.scoped_session[t.Any]) -> None:
 
 def _tracking_app() -> Vial | None:
     """The current app if it tracks modifications, else ``None``."""
-    if not has_app_context():
-        return None
-    app: Vial = current_app._get_current_object()  # type: ignore[attr-defined]
-    if not app.config.get("SQLALCHEMY_TRACK_MODIFICATIONS"):
+    app = find_app()
+    if app is None or not app.config.get("SQLALCHEMY_TRACK_MODIFICATIONS"):
         return None
     return app
 

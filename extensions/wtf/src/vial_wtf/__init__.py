@@ -1,6 +1,12 @@
-"""WTForms integration for vial apps: forms, CSRF protection and file
-uploads, with the Flask-WTF 1.2 API."""
+"""WTForms integration for vial apps: forms, CSRF protection, file uploads and
+reCAPTCHA, with the Flask-WTF 1.3 API.
 
+``Form`` is WTForms' form class, re-exported under that name as Flask-WTF does.
+"""
+
+from wtforms import Form as Form
+
+from .csrf import csrf_meta_tag as csrf_meta_tag
 from .csrf import CSRFError as CSRFError
 from .csrf import CSRFProtect as CSRFProtect
 from .csrf import generate_csrf as generate_csrf
@@ -13,5 +19,10 @@ from .file import FileField as FileField
 from .file import FileRequired as FileRequired
 from .file import FileSize as FileSize
 from .file import MultipleFileField as MultipleFileField
+from .file import safe_filename as safe_filename
+from .file import UploadedFile as UploadedFile
 from .form import FlaskForm as FlaskForm
 from .form import VialForm as VialForm
+from .recaptcha import Recaptcha as Recaptcha
+from .recaptcha import RecaptchaField as RecaptchaField
+from .recaptcha import RecaptchaWidget as RecaptchaWidget

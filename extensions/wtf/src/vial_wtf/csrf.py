@@ -1,36 +1,41 @@
-"""CSRF protection: signed tokens, their check, and :class:`CSRFProtect`.
+"""CSRF protection: :class:`CSRFProtect`, and the CSRF field of forms.
 
-A token is a random raw value kept in the session (under the field name,
-``csrf_token`` by default, as Flask-WTF does, so sessions stay compatible)
-and signed with itsdangerous, salt ``"wtf-csrf-token"``, with a timestamp
-so it expires. A request proves it comes from the app's own pages by sending
-back a signed token whose raw value matches its session's.
+:class:`CSRFProtect` checks the token of every state-changing request (see
+:mod:`vial_wtf.tokens` for the tokens themselves, whose public names this
+module re-exports, where Flask-WTF has them). A request that passed the
+check sets ``g.csrf_valid``, as in Flask-WTF, and a form's own CSRF field
+honours it: other extensions (Flask-Security) set it to say that CSRF was
+checked already or is not needed for the request.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
-import secrets
 import typing as t
-from datetime import timedelta
 from urllib.parse import urlsplit
 
-from itsdangerous import BadData
-from itsdangerous import SignatureExpired
-from itsdangerous import URLSafeTimedSerializer
 from wtforms.csrf.core import CSRF
 from wtforms.validators import ValidationError
 
 from vial import Blueprint
-from vial import current_app
-from vial import g
-from vial import request
-from vial import session
+from vial.ext import current_app_context
+from vial.ext import current_request_context
+from vial.ext import g
+from vial.ext import get_app
+from vial.ext import get_request
+from vial.ext import has_api_credentials
+from vial.ext import request
 
 from .config import get_setting
 from .config import OPTIONS
-from .errors import NegotiatedBadRequest
+from .errors import CSRFError as CSRFError
+from .state import CSRFState
+from .state import STATE
+from .tokens import csrf_meta_tag as csrf_meta_tag
+from .tokens import generate_csrf as generate_csrf
+from .tokens import TOKEN_SALT as TOKEN_SALT
+from .tokens import token_serializer
+from .tokens import validate_csrf as validate_csrf
 
 if t.TYPE_CHECKING:
     from wtforms.csrf.core import CSRFTokenField
@@ -40,157 +45,49 @@ if t.TYPE_CHECKING:
 
     from vial import Vial
 
-#: The key of :class:`CSRFProtect` in ``app.extensions``.
-EXTENSION_KEY = "csrf"
+# The request (its environ) whose check set g.csrf_valid: a test's or CLI
+# command's app context is shared by the requests made inside it, and the
+# flag of one must not let the next skip its check.
+_VALID_FOR_ATTR = "_vial_wtf_csrf_valid_for"
 
-#: The itsdangerous salt of CSRF tokens (Flask-WTF's, so tokens interoperate).
-TOKEN_SALT = "wtf-csrf-token"
-
-# The per-request token cache lives on ``g``, prefixed to stay clear of the
-# app's names.
-_TOKENS_ATTR = "_vial_wtf_csrf_tokens"
-# The mark that CSRFProtect passed the request lives in the request's WSGI
-# environ: ``g`` belongs to the app context, which several request contexts
-# may share (a test's or a CLI command's pushed app context).
-_VALID_KEY = "vial_wtf.csrf_valid"
-
+#: Where failed checks are logged, at INFO level, with the reason alone.
 logger = logging.getLogger("vial_wtf.csrf")
 
-_Key = str | bytes
 _ViewT = t.TypeVar("_ViewT", bound=t.Callable[..., t.Any] | str | Blueprint)
 
 
-class CSRFError(NegotiatedBadRequest):
-    """A request failed the CSRF check: a 400 error whose
-    :attr:`description` says why.
+def _mark_checked() -> None:
+    """Record that this request needs no further CSRF check, as Flask-WTF does."""
+    g.csrf_valid = True
+    setattr(g, _VALID_FOR_ATTR, get_request().environ)
 
-    Handle it with ``@app.errorhandler(CSRFError)``; without a handler a JSON
-    client gets ``{"code": 400, "name": "Bad Request", "error": <reason>}``
-    and a browser an HTML error page.
+
+def _checked_already() -> bool:
+    """Whether ``g.csrf_valid`` says this request's CSRF was checked or is
+    not needed (set by :class:`CSRFProtect` or another extension)."""
+    if not g.get("csrf_valid", False):
+        return False
+    owner = g.get(_VALID_FOR_ATTR)
+    return owner is None or owner is get_request().environ
+
+
+def _carries_api_credentials(app: Vial) -> bool:
+    """Whether the request authenticates without cookies, so it cannot be
+    forged by another site.
+
+    A request that carries token or basic credentials (as
+    :func:`vial.ext.has_api_credentials` reports) and no session or
+    remember-me cookie. One with such a cookie is checked as usual, so a
+    browser cannot be led into an authenticated write by adding a header.
     """
-
-    description = "CSRF validation failed."
-
-
-def _current_app() -> Vial:
-    # The real object, so repeated config reads skip the proxy.
-    return current_app._get_current_object()  # type: ignore[attr-defined, no-any-return]
-
-
-def _signing_keys(app: Vial, secret_key: _Key | None) -> tuple[_Key, ...]:
-    """Return the keys that verify tokens, the signing key last."""
-    if secret_key:
-        return (secret_key,)
-    own_key = get_setting(app, "WTF_CSRF_SECRET_KEY")
-    if own_key:
-        return (own_key,)
-    app_key = app.secret_key
-    if not app_key:
-        raise RuntimeError(
-            "No secret key is set to sign CSRF tokens. Set"
-            " app.config['SECRET_KEY'] (or app.config['WTF_CSRF_SECRET_KEY']) to"
-            " a long random value, or set WTF_CSRF_ENABLED to False."
-        )
-    # Tokens signed before SECRET_KEY was rotated stay valid, as sessions do.
-    fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or ()
-    return (*fallbacks, app_key)
-
-
-def _field_name(app: Vial, token_key: str | None) -> str:
-    name = token_key or get_setting(app, "WTF_CSRF_FIELD_NAME")
-    if not name:
-        raise RuntimeError(
-            "No CSRF field name is set. Set app.config['WTF_CSRF_FIELD_NAME'] to"
-            " a name such as 'csrf_token'."
-        )
-    return t.cast(str, name)
-
-
-def _serializer(keys: tuple[_Key, ...]) -> URLSafeTimedSerializer:
-    # itsdangerous signs with the last key and verifies with any of them; it
-    # takes str and bytes keys mixed, though its annotation says otherwise.
-    return URLSafeTimedSerializer(t.cast(t.Any, list(keys)), salt=TOKEN_SALT)
-
-
-def generate_csrf(secret_key: _Key | None = None, token_key: str | None = None) -> str:
-    """Return a signed CSRF token for the current session.
-
-    The raw token is created and stored in the session the first time; the
-    signed token is made once per request and reused.
-
-    :param secret_key: The key to sign with; defaults to
-        ``WTF_CSRF_SECRET_KEY``, then ``SECRET_KEY``.
-    :param token_key: The session key of the raw token; defaults to
-        ``WTF_CSRF_FIELD_NAME``.
-    :raises RuntimeError: No secret key is configured.
-    """
-    app = _current_app()
-    keys = _signing_keys(app, secret_key)
-    field_name = _field_name(app, token_key)
-    raw = session.get(field_name)
-    if not isinstance(raw, str) or not raw:
-        raw = secrets.token_hex(20)
-        session[field_name] = raw
-    cache: dict[tuple[str, tuple[_Key, ...], str], str] | None = g.get(_TOKENS_ATTR)
-    if cache is None:
-        cache = {}
-        setattr(g, _TOKENS_ATTR, cache)
-    # The raw value is part of the key: ``g`` belongs to the app context,
-    # which several request contexts (with other sessions) may share.
-    cache_key = (field_name, keys, raw)
-    token = cache.get(cache_key)
-    if token is None:
-        token = _serializer(keys).dumps(raw)
-        cache[cache_key] = token
-    return token
-
-
-def validate_csrf(
-    data: str | bytes | None,
-    secret_key: _Key | None = None,
-    time_limit: int | timedelta | None = None,
-    token_key: str | None = None,
-) -> None:
-    """Check a signed CSRF token against the current session.
-
-    :param data: The signed token the client sent.
-    :param secret_key: The key it was signed with; defaults to
-        ``WTF_CSRF_SECRET_KEY``, then ``SECRET_KEY``.
-    :param time_limit: Its lifetime in seconds; defaults to
-        ``WTF_CSRF_TIME_LIMIT``, where ``None`` means no limit.
-    :param token_key: The session key of the raw token; defaults to
-        ``WTF_CSRF_FIELD_NAME``.
-    :raises wtforms.validators.ValidationError: The token is missing,
-        expired, forged or from another session; the message says which.
-    :raises RuntimeError: No secret key is configured.
-    """
-    app = _current_app()
-    keys = _signing_keys(app, secret_key)
-    field_name = _field_name(app, token_key)
-    if time_limit is None:
-        time_limit = get_setting(app, "WTF_CSRF_TIME_LIMIT")
-    if isinstance(time_limit, timedelta):
-        time_limit = int(time_limit.total_seconds())
-
-    if not data:
-        raise ValidationError("The CSRF token is missing.")
-    raw = session.get(field_name)
-    if not raw:
-        raise ValidationError("The CSRF session token is missing.")
-    if not isinstance(data, (str, bytes)):
-        raise ValidationError("The CSRF token is invalid.")
-    try:
-        token = _serializer(keys).loads(data, max_age=time_limit)
-    except SignatureExpired:
-        raise ValidationError("The CSRF token has expired.")
-    except BadData:
-        raise ValidationError("The CSRF token is invalid.")
-    if not (
-        isinstance(token, str)
-        and isinstance(raw, str)
-        and hmac.compare_digest(token.encode(), raw.encode())
-    ):
-        raise ValidationError("The CSRF tokens do not match.")
+    if not has_api_credentials():
+        return False
+    cookies = get_request().cookies
+    names = (
+        app.session_interface.get_cookie_name(app),
+        app.config.get("REMEMBER_COOKIE_NAME"),
+    )
+    return not any(name and name in cookies for name in names)
 
 
 class _FormCSRF(CSRF):
@@ -208,20 +105,24 @@ class _FormCSRF(CSRF):
         )
 
     def validate_csrf_token(self, form: BaseForm, field: CSRFTokenField) -> None:
-        # CSRFProtect already checked this request; a JSON or AJAX request
-        # may have sent its token in a header, not in the form.
-        if request.environ.get(_VALID_KEY, False):
+        # CSRFProtect (or another extension) checked this request already;
+        # a JSON or AJAX request may have sent its token in a header.
+        if _checked_already() or _carries_api_credentials(get_app()):
             return
         try:
             validate_csrf(
                 field.data,
-                secret_key=self.meta.csrf_secret,
-                time_limit=self.meta.csrf_time_limit,
-                token_key=self.meta.csrf_field_name,
+                self.meta.csrf_secret,
+                self.meta.csrf_time_limit,
+                self.meta.csrf_field_name,
             )
         except ValidationError as e:
-            logger.info("Form CSRF check failed: %s", e.args[0])
+            logger.info(e.args[0])
             raise
+
+
+#: Flask-WTF's name for the form CSRF class, for code that imports it.
+_FlaskFormCSRF = _FormCSRF
 
 
 def _origin(url: str) -> tuple[str, str | None, int | None]:
@@ -231,12 +132,52 @@ def _origin(url: str) -> tuple[str, str | None, int | None]:
     return scheme, parts.hostname, port
 
 
-def _same_origin(url: str, other: str) -> bool:
+def same_origin(current_uri: str, compare_uri: str) -> bool:
+    """Return whether two URLs have the same scheme, host and port.
+
+    A port left out counts as the scheme's default; a malformed URL matches
+    nothing.
+    """
     try:
-        return _origin(url) == _origin(other)
+        return _origin(current_uri) == _origin(compare_uri)
     except ValueError:
-        # A malformed URL, such as a port that is not a number.
         return False
+
+
+def _is_checked_method(methods: t.Iterable[str], method: str) -> bool:
+    """Whether ``method`` is one ``WTF_CSRF_METHODS`` protects.
+
+    Method names are compared case-insensitively: ``["post"]`` in the config
+    must not switch protection off.
+    """
+    return any(name.upper() == method for name in methods)
+
+
+def _check_request() -> None:
+    """The ``before_request`` hook :meth:`CSRFProtect.init_app` installs.
+
+    It runs for every request, so it reads the contexts directly, and lets a
+    request whose method is not checked through without calling ``protect``.
+    """
+    request_ctx = current_request_context()
+    app_ctx = current_app_context()
+    if request_ctx is None or app_ctx is None:
+        return
+    environ = request_ctx.request.environ
+    # Forget a mark that an earlier request's check left in a shared app
+    # context, so a flag another extension sets for this request counts.
+    app_globals = app_ctx.g
+    owner = getattr(app_globals, _VALID_FOR_ATTR, None)
+    if owner is not None and owner is not environ:
+        app_globals.pop("csrf_valid", None)
+        app_globals.pop(_VALID_FOR_ATTR, None)
+    app = request_ctx.app
+    config = app.config
+    if not config["WTF_CSRF_ENABLED"] or not config["WTF_CSRF_CHECK_DEFAULT"]:
+        return
+    if not _is_checked_method(config["WTF_CSRF_METHODS"], request_ctx.request.method):
+        return
+    STATE.get(app).protect(apply_exemptions=True)
 
 
 class CSRFProtect:
@@ -245,7 +186,13 @@ class CSRFProtect:
     Every request whose method is in ``WTF_CSRF_METHODS`` must carry a valid
     token, in the form field ``WTF_CSRF_FIELD_NAME`` or in one of the
     ``WTF_CSRF_HEADERS`` (for JSON and AJAX requests); otherwise it fails
-    with :class:`CSRFError`. Templates get a ``csrf_token()`` global.
+    with :class:`CSRFError`. Templates get the ``csrf_token()`` and
+    ``csrf_meta_tag()`` globals.
+
+    A request that authenticates with an API token or HTTP basic auth and
+    carries no session cookie is not checked (see
+    :func:`vial.ext.has_api_credentials`): another site cannot make a
+    browser send it.
 
     :param app: The app to set up now; leave it out and call :meth:`init_app`
         later in an app factory.
@@ -255,29 +202,31 @@ class CSRFProtect:
         # What exempt() registers is a setting of this object, shared by
         # every app it serves, like a view decorator.
         self._exempt_views: set[str] = set()
-        self._exempt_blueprints: list[Blueprint] = []
+        self._exempt_blueprints: set[Blueprint] = set()
         if app is not None:
             self.init_app(app)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {len(self._exempt_views)} exempt views>"
 
     def init_app(self, app: Vial) -> None:
         """Set CSRF protection up on ``app``.
 
-        :raises RuntimeError: It is already set up on ``app``, or CSRF is
-            enabled and no secret key is configured.
+        Setting up a second ``CSRFProtect`` on the same app replaces the
+        first, as in Flask-WTF: its exemptions apply from then on.
+
+        :raises RuntimeError: CSRF is enabled and no secret key is configured.
         """
-        if EXTENSION_KEY in app.extensions:
-            raise RuntimeError(
-                "CSRFProtect is already set up on this app; call CSRFProtect(app)"
-                " or csrf.init_app(app) only once per app."
-            )
         OPTIONS.apply(app)
         if app.config["WTF_CSRF_ENABLED"]:
-            _signing_keys(app, None)
-        # Hooks first: if the app refuses them (it has served requests
-        # already), it must not look protected.
-        app.add_template_global(generate_csrf, "csrf_token")
-        app.before_request(self._check_request)
-        app.extensions[EXTENSION_KEY] = self
+            token_serializer(app)
+        if not STATE.is_registered(app):
+            # Hooks first: if the app refuses them (it has served requests
+            # already), it must not look protected.
+            app.add_template_global(generate_csrf, "csrf_token")
+            app.add_template_global(csrf_meta_tag, "csrf_meta_tag")
+            app.before_request(_check_request)
+        STATE.register(app, CSRFState(self))
 
     def exempt(self, view: _ViewT) -> _ViewT:
         """Exclude a view or a blueprint from the automatic check.
@@ -288,17 +237,17 @@ class CSRFProtect:
         (``"myapp.views.webhook"``). Returns its argument unchanged.
         """
         if isinstance(view, Blueprint):
-            self._exempt_blueprints.append(view)
+            self._exempt_blueprints.add(view)
         elif isinstance(view, str):
             self._exempt_views.add(view)
         else:
             self._exempt_views.add(f"{view.__module__}.{view.__name__}")
         return view
 
-    def _is_exempt(self, app: Vial) -> bool:
+    def _is_exempt(self) -> bool:
+        app = get_app()
         for name in request.blueprints:
-            blueprint = app.blueprints.get(name)
-            if any(blueprint is exempt for exempt in self._exempt_blueprints):
+            if app.blueprints.get(name) in self._exempt_blueprints:
                 return True
         endpoint = request.endpoint
         if endpoint in self._exempt_views:
@@ -309,37 +258,33 @@ class CSRFProtect:
         location = f"{view.__module__}.{getattr(view, '__name__', '')}"
         return location in self._exempt_views
 
-    def _check_request(self) -> None:
-        app = _current_app()
-        config = app.config
-        if not config["WTF_CSRF_ENABLED"] or not config["WTF_CSRF_CHECK_DEFAULT"]:
-            return
-        if not _is_checked_method(config["WTF_CSRF_METHODS"]):
-            return
-        # Routing failed (404, 405): there is no view to protect.
-        if not request.endpoint:
-            return
-        if self._is_exempt(app):
-            return
-        self.protect()
-
-    def protect(self) -> None:
+    def protect(self, apply_exemptions: bool = False) -> None:
         """Check the current request's CSRF token (and, on HTTPS, its
         referrer).
 
         Call it from views or hooks when ``WTF_CSRF_CHECK_DEFAULT`` is False.
         Requests whose method is not in ``WTF_CSRF_METHODS`` pass, and so
-        does everything when ``WTF_CSRF_ENABLED`` is False.
+        does everything when ``WTF_CSRF_ENABLED`` is False. A request that
+        passes sets ``g.csrf_valid``, so forms skip their own check.
 
+        :param apply_exemptions: Let the views and blueprints passed to
+            :meth:`exempt` (and unrouted requests) through, as the automatic
+            check does.
         :raises CSRFError: The check failed; its description says why.
         """
-        app = _current_app()
+        app = get_app()
         if not get_setting(app, "WTF_CSRF_ENABLED"):
             return
-        if not _is_checked_method(get_setting(app, "WTF_CSRF_METHODS")):
+        if not _is_checked_method(get_setting(app, "WTF_CSRF_METHODS"), request.method):
+            return
+        # Routing failed (404, 405): there is no view to protect.
+        if apply_exemptions and (not request.endpoint or self._is_exempt()):
+            return
+        if _carries_api_credentials(app):
+            _mark_checked()
             return
         try:
-            validate_csrf(self._get_csrf_token(app))
+            validate_csrf(self._get_csrf_token())
         except ValidationError as e:
             self._error_response(e.args[0])
 
@@ -347,12 +292,13 @@ class CSRFProtect:
             referrer = request.referrer
             if not referrer:
                 self._error_response("The referrer header is missing.")
-            if not _same_origin(referrer, f"https://{request.host}/"):
+            if not same_origin(referrer, f"https://{request.host}/"):
                 self._error_response("The referrer does not match the host.")
 
-        request.environ[_VALID_KEY] = True
+        _mark_checked()
 
-    def _get_csrf_token(self, app: Vial) -> str | None:
+    def _get_csrf_token(self) -> str | None:
+        app = get_app()
         field_name = get_setting(app, "WTF_CSRF_FIELD_NAME")
         form = request.form
         token = form.get(field_name)
@@ -371,15 +317,5 @@ class CSRFProtect:
         return None
 
     def _error_response(self, reason: str) -> t.NoReturn:
-        logger.info("CSRF check failed: %s", reason)
+        logger.info(reason)
         raise CSRFError(reason)
-
-
-def _is_checked_method(methods: t.Iterable[str]) -> bool:
-    """Whether the request's method is one ``WTF_CSRF_METHODS`` protects.
-
-    Method names are compared case-insensitively: ``["post"]`` in the config
-    must not switch protection off.
-    """
-    method = request.method
-    return any(method == name.upper() for name in methods)

@@ -35,16 +35,16 @@ from wtforms import Form
 from wtforms.meta import DefaultMeta
 from wtforms.widgets import HiddenInput
 
-from vial import current_app
-from vial import has_app_context
-from vial import has_request_context
 from vial import jsonify
-from vial import request
+from vial.ext import current_request_context
+from vial.ext import find_app
+from vial.ext import get_app
+from vial.ext import request
+from vial.ext import wants_json
 
 from .config import get_setting
 from .csrf import _FormCSRF
 from .errors import NegotiatedBadRequest
-from .errors import wants_json
 from .i18n import get_translations
 
 if t.TYPE_CHECKING:
@@ -69,7 +69,8 @@ _AUTO = _Auto.token
 
 
 def _is_submitted() -> bool:
-    return has_request_context() and request.method in SUBMIT_METHODS
+    ctx = current_request_context()
+    return ctx is not None and ctx.request.method in SUBMIT_METHODS
 
 
 def _scalar(value: t.Any) -> str:
@@ -182,22 +183,22 @@ class _VialMeta(DefaultMeta):
     @cached_property
     def csrf(self) -> bool:  # type: ignore[override]
         """Whether the form has a CSRF field, from ``WTF_CSRF_ENABLED``."""
-        return bool(get_setting(current_app, "WTF_CSRF_ENABLED"))
+        return bool(get_setting(get_app(), "WTF_CSRF_ENABLED"))
 
     @cached_property
     def csrf_secret(self) -> t.Any:  # type: ignore[override]
         """The signing key, from ``WTF_CSRF_SECRET_KEY`` (None: the app's)."""
-        return get_setting(current_app, "WTF_CSRF_SECRET_KEY")
+        return get_setting(get_app(), "WTF_CSRF_SECRET_KEY")
 
     @cached_property
     def csrf_field_name(self) -> str:  # type: ignore[override]
         """The name of the CSRF field, from ``WTF_CSRF_FIELD_NAME``."""
-        return t.cast(str, get_setting(current_app, "WTF_CSRF_FIELD_NAME"))
+        return t.cast(str, get_setting(get_app(), "WTF_CSRF_FIELD_NAME"))
 
     @cached_property
     def csrf_time_limit(self) -> t.Any:
         """The token lifetime in seconds, from ``WTF_CSRF_TIME_LIMIT``."""
-        return get_setting(current_app, "WTF_CSRF_TIME_LIMIT")
+        return get_setting(get_app(), "WTF_CSRF_TIME_LIMIT")
 
     def wrap_formdata(self, form: BaseForm, formdata: t.Any) -> t.Any:
         """Read the request when the form was created without formdata."""
@@ -218,7 +219,7 @@ class _VialMeta(DefaultMeta):
 
     def get_translations(self, form: BaseForm) -> _SupportsGettextAndNgettext:
         """Return the app's WTForms translations (see :mod:`vial_wtf.i18n`)."""
-        translations = get_translations() if has_app_context() else None
+        translations = get_translations() if find_app() is not None else None
         if translations is None:
             return super().get_translations(form)
         return translations
@@ -270,7 +271,7 @@ class VialForm(Form):
     def wants_json(self) -> bool:
         """Return whether the client sent JSON or prefers a JSON answer, so a
         view knows to answer with :meth:`errors_response`."""
-        return wants_json(request.environ)
+        return wants_json()
 
     def errors_response(self, status: int = 400) -> Response:
         """Return the form's errors as a JSON response, ``{"errors":

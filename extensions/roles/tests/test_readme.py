@@ -1,0 +1,43 @@
+"""The README's quickstart runs as written, and its config table is current."""
+
+from __future__ import annotations
+
+import re
+import runpy
+import typing as t
+from pathlib import Path
+
+from vial_roles.config import OPTIONS
+
+PACKAGE = Path(__file__).resolve().parent.parent
+README = (PACKAGE / "README.md").read_text(encoding="utf-8")
+DOCS = PACKAGE.parent.parent / "docs"
+
+
+def _block(marker: str) -> str:
+    found = re.search(
+        rf"<!-- {marker} -->\n```python\n(.*?)```\n<!-- /{marker} -->", README, re.S
+    )
+    assert found is not None, marker
+    return found.group(1)
+
+
+def test_quickstart_runs() -> None:
+    namespace: dict[str, t.Any] = {"__name__": "readme_quickstart"}
+    exec(compile(_block("quickstart"), "README quickstart", "exec"), namespace)
+    exec(compile(_block("quickstart-check"), "README check", "exec"), namespace)
+    assert namespace["app"].name == "readme_quickstart"
+
+
+def test_config_table() -> None:
+    # The docs' own renderer, the one the contract test uses too.
+    tables = runpy.run_path(str(DOCS / "_ext" / "vial_config_tables.py"))
+    markdown_table: t.Callable[[t.Any], str] = tables["markdown_table"]
+    start = "<!-- config table start -->\n"
+    table = README.split(start, 1)[1].split("<!-- config table end -->", 1)[0]
+    assert table == markdown_table(OPTIONS)
+
+
+def test_docs_page_renders_the_table() -> None:
+    page = (DOCS / "extensions" / "roles.rst").read_text(encoding="utf-8")
+    assert ".. vial-config-table:: vial_roles.config.OPTIONS" in page
