@@ -21,6 +21,7 @@ from sqlalchemy.pool import NullPool
 from support import Browser
 from support import Clock
 from support import JSONClient
+from support import close_apps
 from support import make_app
 
 from vial import Vial
@@ -130,6 +131,13 @@ def redis_url() -> t.Iterator[str]:
     yield url
     clean()
     client.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_apps() -> t.Iterator[None]:
+    """Close the connections of every app a test made."""
+    yield
+    close_apps()
 
 
 @pytest.fixture

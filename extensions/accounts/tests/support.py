@@ -65,6 +65,19 @@ CONFIG: dict[str, t.Any] = {
 }
 
 
+#: The apps made by the running test, whose engines are closed after it.
+MADE: list[Vial] = []
+
+
+def close_apps() -> None:
+    """Close the database connections of the apps made by the test."""
+    while MADE:
+        app = MADE.pop()
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
+
+
 def make_app(
     database_url: str, instance: Path, *, name: str = "accounts_test", **config: t.Any
 ) -> Vial:
@@ -80,6 +93,7 @@ def make_app(
     def home() -> str:
         return "home"
 
+    MADE.append(app)
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -102,7 +116,8 @@ def add_user(
 
     if confirmed:
         fields.setdefault("confirmed_at", datetime.now(timezone.utc))
-    with app.test_request_context():
+    # Outside a request, e-mails leave at once.
+    with app.app_context():
         user = register_user(email, password, **fields)
         return str(user.email)
 
