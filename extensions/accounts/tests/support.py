@@ -71,17 +71,31 @@ MADE: list[Vial] = []
 
 def close_apps() -> None:
     """Close the database connections of the apps made by the test."""
+    from vial_accounts.state import get_state
+
     while MADE:
         app = MADE.pop()
         with app.app_context():
             for engine in db.engines.values():
                 engine.dispose()
+        close = getattr(get_state(app).counters, "close", None)
+        if close is not None:
+            close()
 
 
 def make_app(
-    database_url: str, instance: Path, *, name: str = "accounts_test", **config: t.Any
+    database_url: str,
+    instance: Path,
+    *,
+    name: str = "accounts_test",
+    create: bool = True,
+    **config: t.Any,
 ) -> Vial:
-    """Return the test app on ``database_url``, its tables created empty."""
+    """Return the test app on ``database_url``, its tables created empty.
+
+    :param create: drop and create the tables; ``False`` for a second app
+        on the database of a first one.
+    """
     app = Vial(name, instance_path=str(instance))
     app.config.update(CONFIG)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url
@@ -94,9 +108,10 @@ def make_app(
         return "home"
 
     MADE.append(app)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    if create:
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
     return app
 
 
