@@ -20,8 +20,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from support import Browser
 from support import Clock
-from support import JSONClient
 from support import close_apps
+from support import JSONClient
 from support import make_app
 
 from vial import Vial

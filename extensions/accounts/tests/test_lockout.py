@@ -73,7 +73,9 @@ def test_guessing_from_one_address_locks_the_account(app: Vial, clock: Clock) ->
     assert failed[0]["address"] == "203.0.113.5"
     assert failed[0]["mechanism"] == "form"
     assert failed[0]["user"].email == "ann@example.com"
-    assert [(e["scope"], e["email"]) for e in locked] == [("account", "ann@example.com")]
+    assert [(e["scope"], e["email"]) for e in locked] == [
+        ("account", "ann@example.com")
+    ]
     # The right password does not get through, from anywhere.
     owner = Browser(app, remote_addr="192.0.2.200")
     response = owner.log_in()
@@ -83,13 +85,18 @@ def test_guessing_from_one_address_locks_the_account(app: Vial, clock: Clock) ->
     assert "Too many failed logins for this account" in response.text
     # Other accounts are not locked.
     add_user(app, "bob@example.com")
-    assert Browser(app, remote_addr="192.0.2.201").log_in("bob@example.com").status_code == 302
+    assert (
+        Browser(app, remote_addr="192.0.2.201").log_in("bob@example.com").status_code
+        == 302
+    )
     # The window ends, and so does the lockout.
     clock.advance(retry_after + 1)
     assert owner.log_in().status_code == 302
 
 
-def test_guessing_from_many_addresses_locks_the_account(app: Vial, clock: Clock) -> None:
+def test_guessing_from_many_addresses_locks_the_account(
+    app: Vial, clock: Clock
+) -> None:
     add_user(app)
     statuses = []
     for number in range(8):
@@ -131,7 +138,10 @@ def test_guessing_many_accounts_from_one_address_locks_the_address(
     assert response.status_code == 429
     assert "from your network" in body(response)["errors"][0]
     # The account itself is fine from elsewhere.
-    assert Browser(app, remote_addr="192.0.2.7").log_in("victim@example.com").status_code == 302
+    assert (
+        Browser(app, remote_addr="192.0.2.7").log_in("victim@example.com").status_code
+        == 302
+    )
 
 
 def test_a_lockout_does_not_tell_whether_the_account_exists(

@@ -34,7 +34,9 @@ def _reset_link(app: Vial, email: str = "ann@example.com") -> str:
 
 
 def _ask_for_reset(app: Vial, email: str = "ann@example.com") -> None:
-    response = Browser(app, remote_addr="198.51.100.77").fill("/reset", {"email": email})
+    response = Browser(app, remote_addr="198.51.100.77").fill(
+        "/reset", {"email": email}
+    )
     assert response.status_code == 302
 
 
@@ -66,7 +68,9 @@ def test_a_browser_resets_a_forgotten_password(app: Vial, browser: Browser) -> N
         assert page.status_code == 200
         assert 'autocomplete="new-password"' in page.text
         assert reset == []
-        response = browser.submit({"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
+        response = browser.submit(
+            {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
+        )
         assert response.status_code == 302
         assert response.location == "/login"
         assert "log in with the new one" in browser.follow(response).text
@@ -128,13 +132,17 @@ def test_a_reset_link_works_once(app: Vial, browser: Browser) -> None:
     assert response.status_code == 400
     assert "This link has been used already, or is not valid." in response.text
     response = browser.open(
-        link, "POST", data={"password": "third password!", "password_confirm": "third password!"}
+        link,
+        "POST",
+        data={"password": "third password!", "password_confirm": "third password!"},
     )
     assert response.status_code == 400
     assert browser.log_in(password=NEW_PASSWORD).status_code == 302
 
 
-def test_older_reset_links_die_with_the_first_one_used(app: Vial, browser: Browser) -> None:
+def test_older_reset_links_die_with_the_first_one_used(
+    app: Vial, browser: Browser
+) -> None:
     add_user(app)
     _ask_for_reset(app)
     first = _reset_link(app)
@@ -311,7 +319,10 @@ def test_links_use_accounts_base_url_when_set(tmp_path: Path) -> None:
     browser.open(
         "/reset",
         "POST",
-        data={"email": "ann@example.com", "csrf_token": _csrf(browser.page.text if browser.page else "")},
+        data={
+            "email": "ann@example.com",
+            "csrf_token": _csrf(browser.page.text if browser.page else ""),
+        },
         headers={"Host": "evil.example"},
     )
     link = _reset_link(app)
@@ -330,7 +341,9 @@ def test_forgot_password_answers_the_same_for_any_address(app: Vial, case: str) 
     add_user(app, "inactive@example.com", active=False)
     other = "nobody@example.com" if case == "unknown" else "inactive@example.com"
     before = len(outbox(app))
-    known = JSONClient(app, "198.51.100.1").post("/reset", json={"email": "ann@example.com"})
+    known = JSONClient(app, "198.51.100.1").post(
+        "/reset", json={"email": "ann@example.com"}
+    )
     unknown = JSONClient(app, "198.51.100.2").post("/reset", json={"email": other})
     assert known.status_code == unknown.status_code == 200
     assert known.get_data() == unknown.get_data()
@@ -364,7 +377,9 @@ def test_forgot_password_is_rate_limited(app: Vial) -> None:
     assert len(mails_to(app, "ann@example.com")) == 3
     # An unknown address is limited alike: the limit tells nothing.
     answers = [
-        JSONClient(app, f"198.51.100.{i}").post("/reset", json={"email": "no@example.com"})
+        JSONClient(app, f"198.51.100.{i}").post(
+            "/reset", json={"email": "no@example.com"}
+        )
         for i in range(4)
     ]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
@@ -386,7 +401,8 @@ def test_changing_the_password_ends_every_other_login(app: Vial) -> None:
     remembered.client.delete_cookie("session", domain="accounts.test")
     api = JSONClient(app)
     login = api.post(
-        "/login?include_auth_token", json={"email": "ann@example.com", "password": PASSWORD}
+        "/login?include_auth_token",
+        json={"email": "ann@example.com", "password": PASSWORD},
     )
     token_client = JSONClient(app)
     token_client.token = body(login)["user"]["authentication_token"]
@@ -419,17 +435,27 @@ def test_changing_the_password_ends_every_other_login(app: Vial) -> None:
     assert mails_to(app, "ann@example.com")[-1].subject == "Your password was changed"
 
 
-def test_changing_the_password_needs_the_current_one(app: Vial, browser: Browser) -> None:
+def test_changing_the_password_needs_the_current_one(
+    app: Vial, browser: Browser
+) -> None:
     add_user(app)
     browser.log_in()
     browser.get("/change")
     response = browser.submit(
-        {"password": "wrong", "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD}
+        {
+            "password": "wrong",
+            "new_password": NEW_PASSWORD,
+            "new_password_confirm": NEW_PASSWORD,
+        }
     )
     assert response.status_code == 400
     assert "The current password is wrong." in response.text
     response = browser.submit(
-        {"password": PASSWORD, "new_password": PASSWORD, "new_password_confirm": PASSWORD},
+        {
+            "password": PASSWORD,
+            "new_password": PASSWORD,
+            "new_password_confirm": PASSWORD,
+        },
         page=response,
     )
     assert response.status_code == 400
@@ -445,7 +471,11 @@ def test_wrong_current_passwords_count_towards_the_lockout(
     statuses = []
     for _ in range(6):
         page = browser.submit(
-            {"password": "guess", "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD},
+            {
+                "password": "guess",
+                "new_password": NEW_PASSWORD,
+                "new_password_confirm": NEW_PASSWORD,
+            },
             page=page,
         )
         statuses.append(page.status_code)
@@ -466,7 +496,8 @@ def test_a_token_client_changes_its_password_and_gets_a_new_token(app: Vial) -> 
     add_user(app)
     _protected(app)
     login = JSONClient(app).post(
-        "/login?include_auth_token", json={"email": "ann@example.com", "password": PASSWORD}
+        "/login?include_auth_token",
+        json={"email": "ann@example.com", "password": PASSWORD},
     )
     api = JSONClient(app)
     api.token = body(login)["user"]["authentication_token"]

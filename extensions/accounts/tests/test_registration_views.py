@@ -28,7 +28,8 @@ from vial_accounts import user_registered
 
 def _register(browser: Browser, email: str, password: str = PASSWORD) -> t.Any:
     return browser.fill(
-        "/register", {"email": email, "password": password, "password_confirm": password}
+        "/register",
+        {"email": email, "password": password, "password_confirm": password},
     )
 
 
@@ -45,7 +46,8 @@ def test_a_browser_registers_confirms_and_logs_in(app: Vial, browser: Browser) -
         assert "We sent you an e-mail with a link to confirm" in page.text
         assert registered == ["new.user@example.com"]
         user = find_user(app, "new.user@example.com")
-        assert user is not None and user.confirmed_at is None
+        assert user is not None
+        assert user.confirmed_at is None
         assert user.password != PASSWORD
 
         # Not confirmed yet: the login is refused, with a way to get a link.
@@ -79,7 +81,11 @@ def test_a_browser_registers_confirms_and_logs_in(app: Vial, browser: Browser) -
 def test_a_json_client_registers_and_confirms(app: Vial, api: JSONClient) -> None:
     response = api.post(
         "/register",
-        json={"email": "json@example.com", "password": PASSWORD, "password_confirm": PASSWORD},
+        json={
+            "email": "json@example.com",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
     )
     assert response.status_code == 200
     assert body(response) == {}
@@ -94,11 +100,17 @@ def test_registration_checks_the_form_and_the_password_policy(
 ) -> None:
     response = api.post(
         "/register",
-        json={"email": "not-an-address", "password": "short", "password_confirm": "other"},
+        json={
+            "email": "not-an-address",
+            "password": "short",
+            "password_confirm": "other",
+        },
     )
     assert response.status_code == 400
     fields = body(response)["field_errors"]
-    assert fields["email"] == ["Enter a valid e-mail address, such as name@example.com."]
+    assert fields["email"] == [
+        "Enter a valid e-mail address, such as name@example.com."
+    ]
     assert fields["password"] == ["The password must be at least 8 characters long."]
     assert fields["password_confirm"] == ["The two passwords differ."]
     assert outbox(app) == []
@@ -157,7 +169,11 @@ def test_a_taken_address_is_named_when_generic_answers_are_off(tmp_path: Path) -
     add_user(app)
     response = JSONClient(app).post(
         "/register",
-        json={"email": "ann@example.com", "password": PASSWORD, "password_confirm": PASSWORD},
+        json={
+            "email": "ann@example.com",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
     )
     assert response.status_code == 400
     assert body(response)["field_errors"]["email"] == [
@@ -180,7 +196,11 @@ def test_registration_is_rate_limited_per_client_address(app: Vial) -> None:
         assert response.status_code == 200
     response = api.post(
         "/register",
-        json={"email": "user9@example.com", "password": PASSWORD, "password_confirm": PASSWORD},
+        json={
+            "email": "user9@example.com",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
     )
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 3000
@@ -190,7 +210,11 @@ def test_registration_is_rate_limited_per_client_address(app: Vial) -> None:
     other = JSONClient(app, remote_addr="198.51.100.2")
     response = other.post(
         "/register",
-        json={"email": "user9@example.com", "password": PASSWORD, "password_confirm": PASSWORD},
+        json={
+            "email": "user9@example.com",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
     )
     assert response.status_code == 200
 
@@ -270,7 +294,9 @@ def test_an_expired_confirmation_link_is_refused(
     clock.advance(5 * 24 * 3600 + 5)
     response = browser.get(link)
     assert response.status_code == 400
-    assert "This link has expired. Ask for a new confirmation link below." in response.text
+    assert (
+        "This link has expired. Ask for a new confirmation link below." in response.text
+    )
     assert 'action="/confirm"' in response.text
     assert find_user(app, "ann@example.com").confirmed_at is None
 

@@ -37,7 +37,9 @@ def test_the_login_page_has_a_form_with_a_csrf_token(browser: Browser) -> None:
     assert 'href="/register"' in page.text
 
 
-def test_a_browser_logs_in_and_goes_where_next_says(app: Vial, browser: Browser) -> None:
+def test_a_browser_logs_in_and_goes_where_next_says(
+    app: Vial, browser: Browser
+) -> None:
     add_user(app)
     _protected(app)
     response = browser.get("/private")
@@ -240,11 +242,17 @@ def test_a_json_client_logs_in_and_gets_an_api_token(
     assert other.get("/private").text == "private page of ann@example.com"
 
 
-def test_the_auth_token_can_be_asked_for_in_the_body(app: Vial, api: JSONClient) -> None:
+def test_the_auth_token_can_be_asked_for_in_the_body(
+    app: Vial, api: JSONClient
+) -> None:
     add_user(app)
     response = api.post(
         "/login",
-        json={"email": "ann@example.com", "password": PASSWORD, "include_auth_token": True},
+        json={
+            "email": "ann@example.com",
+            "password": PASSWORD,
+            "include_auth_token": True,
+        },
     )
     assert "authentication_token" in body(response)["user"]
     response = JSONClient(app).post(
@@ -277,7 +285,10 @@ def test_a_json_client_with_a_session_cookie_needs_the_csrf_token(
     assert body(refused)["errors"] == [
         "The form has expired; reload the page and try again."
     ]
-    assert api.post("/login", json=credentials, headers={"X-CSRFToken": token}).status_code == 200
+    assert (
+        api.post("/login", json=credentials, headers={"X-CSRFToken": token}).status_code
+        == 200
+    )
 
 
 def test_json_logout(app: Vial, api: JSONClient) -> None:

@@ -23,7 +23,6 @@ from vial_login import login_remembered
 from vial_login import login_user
 from vial_passwords import hash_password
 
-from .mail import compose
 from .mail import send
 from .signals import access_reset
 from .signals import password_changed
@@ -79,14 +78,7 @@ def send_password_changed_notice(user: t.Any) -> None:
     """E-mail ``user`` that their password changed, if the app wants it."""
     if not get_app().config["ACCOUNTS_SEND_PASSWORD_CHANGED_EMAIL"]:
         return
-    send(
-        compose(
-            "password_changed",
-            "ACCOUNTS_EMAIL_SUBJECT_PASSWORD_CHANGED",
-            user.email,
-            user=user,
-        )
-    )
+    send("password_changed", "ACCOUNTS_EMAIL_SUBJECT_PASSWORD_CHANGED", user)
 
 
 def reset_access(user: t.Any) -> None:

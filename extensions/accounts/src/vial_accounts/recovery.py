@@ -27,7 +27,6 @@ from .links import make_token
 from .links import read_token
 from .links import same_digest
 from .lockout import clear_login_failures
-from .mail import compose
 from .mail import send
 from .passwords import send_password_changed_notice
 from .passwords import set_password
@@ -49,15 +48,7 @@ def send_reset_password_instructions(user: t.Any) -> None:
     """
     token = reset_token(user)
     link = external_url("accounts.reset_password", token=token)
-    send(
-        compose(
-            "reset",
-            "ACCOUNTS_EMAIL_SUBJECT_RESET",
-            user.email,
-            user=user,
-            reset_link=link,
-        )
-    )
+    send("reset", "ACCOUNTS_EMAIL_SUBJECT_RESET", user, reset_link=link)
     reset_password_instructions_sent.send(get_app(), user=user, token=token)
 
 

@@ -29,7 +29,6 @@ from .links import LinkError
 from .links import make_token
 from .links import read_token
 from .links import same_digest
-from .mail import compose
 from .mail import send
 from .signals import confirm_instructions_sent
 from .signals import user_confirmed
@@ -73,15 +72,7 @@ def send_confirmation_instructions(user: t.Any) -> None:
     """
     token = confirmation_token(user)
     link = external_url("accounts.confirm_email", token=token)
-    send(
-        compose(
-            "confirm",
-            "ACCOUNTS_EMAIL_SUBJECT_CONFIRM",
-            user.email,
-            user=user,
-            confirm_link=link,
-        )
-    )
+    send("confirm", "ACCOUNTS_EMAIL_SUBJECT_CONFIRM", user, confirm_link=link)
     confirm_instructions_sent.send(get_app(), user=user, token=token)
 
 
@@ -93,19 +84,14 @@ def send_already_registered_notice(user: t.Any) -> None:
     reset the password.
     """
     config = get_app().config
-    context: dict[str, t.Any] = {
-        "user": user,
-        "login_link": external_url("accounts.login"),
-    }
+    context: dict[str, t.Any] = {"login_link": external_url("accounts.login")}
     if config["ACCOUNTS_RECOVERABLE"]:
         context["reset_link"] = external_url("accounts.forgot_password")
     send(
-        compose(
-            "already_registered",
-            "ACCOUNTS_EMAIL_SUBJECT_ALREADY_REGISTERED",
-            user.email,
-            **context,
-        )
+        "already_registered",
+        "ACCOUNTS_EMAIL_SUBJECT_ALREADY_REGISTERED",
+        user,
+        **context,
     )
 
 
