@@ -177,7 +177,7 @@ def test_options_requests_pass(views: Vial) -> None:
 def test_auth_required_checks_its_arguments() -> None:
     with pytest.raises(ValueError, match="does not know"):
         auth_required("cookie")
-    with pytest.raises(TypeError, match="with\\s+parentheses"):
+    with pytest.raises(TypeError, match=r"with\s+parentheses"):
         auth_required(lambda: "x")  # type: ignore[arg-type]
 
 

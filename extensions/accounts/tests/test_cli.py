@@ -39,7 +39,8 @@ def test_create_a_user_with_a_role(app: Vial) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "Created the user 'ann@example.com' (active, confirmed), with the roles admin.\n"
+        "Created the user 'ann@example.com' (active, confirmed), with the roles"
+        " admin.\n"
     )
     user = find_user(app, "ann@example.com")
     assert user.password != PASSWORD
