@@ -38,11 +38,11 @@ NEW_PASSWORD = "a brand new passphrase"
 db = SQLAlchemy()
 
 
-class Role(db.Model, RoleModelMixin):
+class Role(db.Model, RoleModelMixin):  # type: ignore[name-defined, misc]
     """A role, in the table ``role``."""
 
 
-class User(db.Model, UserModelMixin):
+class User(db.Model, UserModelMixin):  # type: ignore[name-defined, misc]
     """A user, in the table ``user``."""
 
 

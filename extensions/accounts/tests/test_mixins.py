@@ -19,12 +19,10 @@ def test_the_session_id_is_the_uniquifier() -> None:
 
 def test_activity_and_confirmation() -> None:
     user = MemoryUser(1, email="ann@example.com", fs_uniquifier="x", active=False)
-    assert not user.is_active
-    assert not user.is_authenticated
-    assert not user.is_confirmed
+    before = (user.is_active, user.is_authenticated, user.is_confirmed)
     user.active = True
     user.confirmed_at = datetime.now(timezone.utc)
-    assert user.is_active
-    assert user.is_authenticated
-    assert user.is_confirmed
+    after = (user.is_active, user.is_authenticated, user.is_confirmed)
+    assert before == (False, False, False)
+    assert after == (True, True, True)
     assert not user.is_anonymous
