@@ -63,6 +63,15 @@ def make_token(salt: str, user: t.Any, state: str | None) -> str:
     )
 
 
+def make_link(
+    salt: str, user: t.Any, state: str | None, endpoint: str
+) -> tuple[str, str]:
+    """Return a token for ``user`` in ``state`` and the external URL of
+    ``endpoint`` carrying it (see :func:`make_token`, :func:`external_url`)."""
+    token = make_token(salt, user, state)
+    return token, external_url(endpoint, token=token)
+
+
 def read_token(salt: str, token: str, max_age_setting: str) -> tuple[str, str]:
     """Return the ``(fs_uniquifier, state digest)`` a token carries.
 

@@ -153,24 +153,21 @@ def record_login_failure(email: str | None, user: t.Any, mechanism: str) -> None
     now = time.time()
     remote_addr = get_request().remote_addr
     account_key, address_key = _keys(email)
-    address = counters.hit(address_key, now, window)
-    if address.hits == config["ACCOUNTS_LOCKOUT_ADDRESS_THRESHOLD"]:
-        account_locked.send(
-            app,
-            scope="address",
-            email=None,
-            address=remote_addr,
-            retry_after=seconds_left(address, now, window),
-        )
+    scopes: list[tuple[str, str, str, str | None]] = [
+        ("address", address_key, "ACCOUNTS_LOCKOUT_ADDRESS_THRESHOLD", None)
+    ]
     if account_key is not None:
-        account = counters.hit(account_key, now, window)
-        if account.hits == config["ACCOUNTS_LOCKOUT_THRESHOLD"]:
+        scopes.append(("account", account_key, "ACCOUNTS_LOCKOUT_THRESHOLD", email))
+    for scope, key, threshold, locked_email in scopes:
+        count = counters.hit(key, now, window)
+        # Sent once, by the failure that reaches the threshold.
+        if count.hits == config[threshold]:
             account_locked.send(
                 app,
-                scope="account",
-                email=email,
+                scope=scope,
+                email=locked_email,
                 address=remote_addr,
-                retry_after=seconds_left(account, now, window),
+                retry_after=seconds_left(count, now, window),
             )
     login_failed.send(
         app, email=email, user=user, address=remote_addr, mechanism=mechanism

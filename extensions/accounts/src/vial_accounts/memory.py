@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import threading
 import typing as t
-from datetime import datetime
 
 from vial_roles import MemoryDatastore
 
@@ -52,13 +51,6 @@ class MemoryUser(UserMixin):
             setattr(self, name, fields.pop(name, default))
         for name, value in fields.items():
             setattr(self, name, value)
-
-    if t.TYPE_CHECKING:
-        email: str
-        password: str | None
-        active: bool
-        fs_uniquifier: str
-        confirmed_at: datetime | None
 
 
 class MemoryUserDatastore(UserDatastoreMixin, MemoryDatastore):

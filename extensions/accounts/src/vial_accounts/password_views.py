@@ -18,7 +18,6 @@ from __future__ import annotations
 import typing as t
 
 from vial import url_for
-from vial.ext import get_app
 from vial.ext import get_request
 from vial.ext import get_request_user
 from vial.ext import wants_json
@@ -32,7 +31,6 @@ from .forms import ResetPasswordForm
 from .forms import text
 from .links import LinkError
 from .lockout import check_login_allowed
-from .lockout import check_rate_limit
 from .lockout import clear_login_failures
 from .lockout import record_login_failure
 from .lockout import TooManyAttempts
@@ -42,8 +40,9 @@ from .recovery import send_reset_password_instructions
 from .recovery import user_for_reset_token
 from .responses import answer
 from .responses import done
+from .responses import email_request
 from .responses import make_form
-from .state import get_datastore
+from .responses import too_many
 from .state import get_state
 
 #: Said to any request for a reset link, when answers are generic.
@@ -53,43 +52,22 @@ RESET_SENT = (
 )
 
 
-def _too_many(
-    template: str, form: t.Any, error: TooManyAttempts, **context: t.Any
-) -> t.Any:
-    return answer(
-        template,
-        form=form,
-        status=429,
-        errors=[str(error.description)],
-        headers={"Retry-After": str(error.retry_after)},
-        **context,
-    )
+def _reset_problem(user: t.Any) -> str:
+    if user is None:
+        return "No account uses this e-mail address."
+    return "This account is disabled."
 
 
 def forgot_password() -> t.Any:
     """Show the forgotten-password form, or e-mail a reset link."""
-    form = make_form(EmailForm)
-    if get_request().method == "GET":
-        return answer("forgot_password.html", form=form)
-    if not form.validate():
-        return answer("forgot_password.html", form=form, status=400)
-    email = text(form.email)
-    try:
-        check_rate_limit("reset", email)
-    except TooManyAttempts as e:
-        return _too_many("forgot_password.html", form, e)
-    user = get_datastore().find_user(email=email)
-    if user is not None and user.active:
-        send_reset_password_instructions(user)
-    elif not get_app().config["ACCOUNTS_RETURN_GENERIC_RESPONSES"]:
-        problem = (
-            "No account uses this e-mail address."
-            if user is None
-            else "This account is disabled."
-        )
-        form.email.errors = [*form.email.errors, problem]
-        return answer("forgot_password.html", form=form, status=400)
-    return done(RESET_SENT, url_for("accounts.login"))
+    return email_request(
+        "forgot_password.html",
+        "reset",
+        wanted=lambda user: bool(user.active),
+        send=send_reset_password_instructions,
+        problem=_reset_problem,
+        message=RESET_SENT,
+    )
 
 
 def reset_password(token: str) -> t.Any:
@@ -129,7 +107,7 @@ def change_password() -> t.Any:
     try:
         check_login_allowed(user.email)
     except TooManyAttempts as e:
-        return _too_many("change_password.html", form, e)
+        return too_many("change_password.html", form, e)
     ok, _ = verify_and_update(text(form.password), user.password)
     if not ok:
         # A stolen session must not become a way to guess the password.

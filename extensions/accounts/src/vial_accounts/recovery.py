@@ -21,8 +21,8 @@ import typing as t
 from vial.ext import get_app
 
 from .config import RESET_SALT
-from .links import external_url
 from .links import LinkError
+from .links import make_link
 from .links import make_token
 from .links import read_token
 from .links import same_digest
@@ -46,8 +46,7 @@ def send_reset_password_instructions(user: t.Any) -> None:
 
     Sends :data:`~vial_accounts.signals.reset_password_instructions_sent`.
     """
-    token = reset_token(user)
-    link = external_url("accounts.reset_password", token=token)
+    token, link = make_link(RESET_SALT, user, user.password, "accounts.reset_password")
     send("reset", "ACCOUNTS_EMAIL_SUBJECT_RESET", user, reset_link=link)
     reset_password_instructions_sent.send(get_app(), user=user, token=token)
 

@@ -26,6 +26,7 @@ from vial_passwords import hash_password
 from .config import CONFIRM_SALT
 from .links import external_url
 from .links import LinkError
+from .links import make_link
 from .links import make_token
 from .links import read_token
 from .links import same_digest
@@ -70,8 +71,7 @@ def send_confirmation_instructions(user: t.Any) -> None:
 
     Sends :data:`~vial_accounts.signals.confirm_instructions_sent`.
     """
-    token = confirmation_token(user)
-    link = external_url("accounts.confirm_email", token=token)
+    token, link = make_link(CONFIRM_SALT, user, user.email, "accounts.confirm_email")
     send("confirm", "ACCOUNTS_EMAIL_SUBJECT_CONFIRM", user, confirm_link=link)
     confirm_instructions_sent.send(get_app(), user=user, token=token)
 

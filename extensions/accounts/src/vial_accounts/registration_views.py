@@ -40,8 +40,10 @@ from .registration import send_confirmation_instructions
 from .registration import user_for_confirmation_token
 from .responses import answer
 from .responses import done
+from .responses import email_request
 from .responses import make_form
 from .responses import next_url
+from .responses import too_many
 from .responses import user_data
 from .state import get_datastore
 
@@ -59,16 +61,6 @@ CONFIRMATION_SENT = (
 TAKEN = "This e-mail address is already registered."
 
 
-def _too_many(template: str, form: t.Any, error: TooManyAttempts) -> t.Any:
-    return answer(
-        template,
-        form=form,
-        status=429,
-        errors=[str(error.description)],
-        headers={"Retry-After": str(error.retry_after)},
-    )
-
-
 def register() -> t.Any:
     """Show the registration form, or register the user."""
     request = get_request()
@@ -84,7 +76,7 @@ def register() -> t.Any:
     try:
         check_rate_limit("register", email)
     except TooManyAttempts as e:
-        return _too_many("register.html", form, e)
+        return too_many("register.html", form, e)
     config = get_app().config
     waits_for_confirmation = (
         config["ACCOUNTS_CONFIRMABLE"]
@@ -108,31 +100,24 @@ def register() -> t.Any:
     return done(None, target, data={"user": user_data(user)})
 
 
+def _confirmation_problem(user: t.Any) -> str:
+    if user is None:
+        return "No account uses this e-mail address."
+    if user.confirmed_at is not None:
+        return "This e-mail address is confirmed already; log in."
+    return "This account is disabled."
+
+
 def send_confirmation() -> t.Any:
     """Show the form asking for the confirmation link again, or send it."""
-    form = make_form(EmailForm)
-    if get_request().method == "GET":
-        return answer("send_confirmation.html", form=form)
-    if not form.validate():
-        return answer("send_confirmation.html", form=form, status=400)
-    email = text(form.email)
-    try:
-        check_rate_limit("confirm", email)
-    except TooManyAttempts as e:
-        return _too_many("send_confirmation.html", form, e)
-    user = get_datastore().find_user(email=email)
-    if user is not None and user.active and user.confirmed_at is None:
-        send_confirmation_instructions(user)
-    elif not get_app().config["ACCOUNTS_RETURN_GENERIC_RESPONSES"]:
-        if user is None:
-            problem = "No account uses this e-mail address."
-        elif user.confirmed_at is not None:
-            problem = "This e-mail address is confirmed already; log in."
-        else:
-            problem = "This account is disabled."
-        form.email.errors = [*form.email.errors, problem]
-        return answer("send_confirmation.html", form=form, status=400)
-    return done(CONFIRMATION_SENT, url_for("accounts.login"))
+    return email_request(
+        "send_confirmation.html",
+        "confirm",
+        wanted=lambda user: bool(user.active and user.confirmed_at is None),
+        send=send_confirmation_instructions,
+        problem=_confirmation_problem,
+        message=CONFIRMATION_SENT,
+    )
 
 
 def confirm_email(token: str) -> t.Any:

@@ -20,6 +20,11 @@ cannot send a JSON body to another site without that site's consent
 tab, which renews the session's CSRF secret) is answered with 400 and
 :data:`FORM_EXPIRED`, on the same page with a fresh token: never a silent
 redirect.
+
+The forms that ask for an e-mail about an address (a reset link, the
+confirmation link again) share one flow, :func:`email_request`: rate limit,
+lookup, the e-mail when the account wants one, and the same answer for
+every address unless generic answers are off.
 """
 
 from __future__ import annotations
@@ -39,6 +44,12 @@ from vial.ext import is_safe_redirect_url
 from vial.ext import wants_json
 from vial_wtf import generate_csrf
 from vial_wtf import validate_csrf
+
+from .forms import EmailForm
+from .forms import text
+from .lockout import check_rate_limit
+from .lockout import TooManyAttempts
+from .state import get_datastore
 
 if t.TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -199,3 +210,54 @@ def user_data(user: t.Any) -> dict[str, t.Any]:
         "email": user.email,
         "confirmed_at": None if confirmed_at is None else confirmed_at.isoformat(),
     }
+
+
+def too_many(
+    template: str, form: VialForm, error: TooManyAttempts, **context: t.Any
+) -> Response | tuple[str, int, dict[str, str]]:
+    """Answer a lockout or a rate limit: 429 with ``Retry-After``, on the page."""
+    return answer(
+        template,
+        form=form,
+        status=429,
+        errors=[str(error.description)],
+        headers={"Retry-After": str(error.retry_after)},
+        **context,
+    )
+
+
+def email_request(
+    template: str,
+    action: str,
+    *,
+    wanted: t.Callable[[t.Any], bool],
+    send: t.Callable[[t.Any], None],
+    problem: t.Callable[[t.Any], str],
+    message: str,
+) -> t.Any:
+    """Answer a form asking for an e-mail about an address (a reset or a
+    confirmation link).
+
+    The request is rate-limited as ``action``. When the address has an
+    account that ``wanted`` accepts, ``send`` sends the e-mail. Either way
+    the answer is ``message`` and a redirect to the login page, unless
+    ``ACCOUNTS_RETURN_GENERIC_RESPONSES`` is off: then the form shows
+    ``problem(user)`` (``user`` may be ``None``).
+    """
+    form = make_form(EmailForm)
+    if get_request().method == "GET":
+        return answer(template, form=form)
+    if not form.validate():
+        return answer(template, form=form, status=400)
+    email = text(form.email)
+    try:
+        check_rate_limit(action, email)
+    except TooManyAttempts as e:
+        return too_many(template, form, e)
+    user = get_datastore().find_user(email=email)
+    if user is not None and wanted(user):
+        send(user)
+    elif not get_app().config["ACCOUNTS_RETURN_GENERIC_RESPONSES"]:
+        form.email.errors = [*form.email.errors, problem(user)]
+        return answer(template, form=form, status=400)
+    return done(message, url_for("accounts.login"))
