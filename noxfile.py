@@ -1,9 +1,9 @@
 """Every check of the vial monorepo, one nox session each.
 
 ``nox`` with no arguments runs the package test sessions, the benchmark
-harness's tests, the integration suite, lint, typing, the docs build and the
-build check. ``nox -s demo`` serves the demo app, ``nox -s bench`` runs the
-benchmarks.
+harness's tests, the integration suite, the extension template's
+copy-rename test, lint, typing, the docs build and the build check.
+``nox -s demo`` serves the demo app, ``nox -s bench`` runs the benchmarks.
 
 Packages are discovered from the folders: ``core/`` and every
 ``extensions/*/`` holding a ``pyproject.toml``. A requirement named ``vial``
@@ -47,6 +47,8 @@ DOCS_DIR = ROOT / "docs"
 #: The distribution-name checks of the build session, a script of its own.
 RELEASE_CHECKS = ROOT / ".ci" / "release_checks.py"
 BENCH_SCRIPT = ROOT / "benchmarks" / "run.py"
+#: The extension author's kit: the template extension and its copy-rename test.
+TEMPLATE_DIR = ROOT / "extension-template"
 #: Pins of the benchmark venvs, also used where nox installs gunicorn for the
 #: harness's tests and type check.
 BENCH_CONSTRAINTS = ROOT / "benchmarks" / "requirements" / "constraints.txt"
@@ -277,6 +279,23 @@ def _reinstall_ours(session: nox.Session) -> list[str]:
     return ["--force-reinstall"]
 
 
+@nox.session(tags=["tests"])
+def template(session: nox.Session) -> None:
+    """Copy the extension template under new names, install the copy in a
+    fresh venv with vial-core from core/, and run its tests, the extension
+    contract test and mypy --strict on it."""
+    # uv builds the copy's venv; mypy checks the copy from here, pointed at
+    # that venv; tomli reads pyproject.toml on Python 3.10 (on every Python,
+    # since mypy checks that branch too).
+    session.install("pytest>=8", "mypy>=1.13", "uv", "tomli>=2")
+    session.chdir(TEMPLATE_DIR)
+    session.run("pytest", *session.posargs)
+    session.run(
+        "mypy", "--config-file", str(ROOT / "mypy.ini"),
+        "new_extension.py", "test_template.py",
+    )  # fmt: skip
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check the whole repository with ruff (lint rules and formatting)."""
@@ -355,12 +374,19 @@ def typing(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the Sphinx site into docs/_build/html; warnings are errors."""
+    """Test the docs' own Sphinx extensions, then build the Sphinx site into
+    docs/_build/html; warnings are errors, and a public name missing from the
+    API reference is one."""
     session.install(
         "-r",
         str(DOCS_DIR / "requirements.txt"),
+        "pytest>=8",
         *_install_args(session, PACKAGES.values()),
     )
+    session.run(
+        "pytest", "-p", "no:cacheprovider", "-W", "error", "-q",
+        str(DOCS_DIR / "_ext"),
+    )  # fmt: skip
     session.run(
         "sphinx-build",
         "-W",
@@ -536,10 +562,64 @@ def bench(session: nox.Session) -> None:
     session.run("python", str(BENCH_SCRIPT), *session.posargs)
 
 
+CONFORMANCE_DIR = ROOT / "conformance"
+
+
+def _conformance_suites() -> list[dict[str, Any]]:
+    """The suites of conformance/pins.toml, in the file's order."""
+    pins = tomllib.loads((CONFORMANCE_DIR / "pins.toml").read_text(encoding="utf-8"))
+    return list(pins["suites"].values())
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """Run pinned releases of the Flask, Flask-SQLAlchemy, Flask-WTF,
+    Flask-Login and Flask-HTTPAuth test suites on the real packages and on
+    vial, and compare them test by test (see conformance/)."""
+    # This venv is vial's side: every repository package a suite stands in
+    # for, installed from its folder, and the suites' test requirements.
+    # The real packages get a throwaway environment each, built by
+    # conformance/ with uv; they are never installed here.
+    suites = [s for s in _conformance_suites() if s["vial"] in PACKAGES]
+    constraints = ["-c", str(CONFORMANCE_DIR / "constraints.txt")]
+    requires = sorted({r for suite in suites for r in suite.get("requires", ())})
+    roots = [PACKAGES[suite["vial"]] for suite in suites]
+    session.install("uv", *_install_args(session, roots, extra=requires), *constraints)
+    flask_requires = sorted(
+        {r for suite in suites for r in suite.get("flask_requires", ())}
+    )
+    if flask_requires:
+        # Flask extensions the tests use: their own dependencies come from
+        # "requires"; without --no-deps they would bring the real Flask.
+        session.install("--no-deps", *flask_requires, *constraints)
+    venv = Path(session.virtualenv.location)
+    session.chdir(ROOT)
+    # The tool's own tests first: a wrong comparison would pass anything.
+    session.run(
+        "python", "-m", "pytest", "-q",
+        "-c", str(CONFORMANCE_DIR / "pytest.ini"),
+        "--rootdir", str(CONFORMANCE_DIR),
+        str(CONFORMANCE_DIR / "tests"),
+    )  # fmt: skip
+    session.run(
+        "python",
+        "-m",
+        "conformance",
+        "--vial-python",
+        str(_venv_python(venv)),
+        "--uv",
+        str(venv / ("Scripts" if os.name == "nt" else "bin") / "uv"),
+        "--cache",
+        str(ROOT / ".nox" / "_conformance"),
+        *session.posargs,
+    )
+
+
 nox.options.sessions = [
     *(f"tests-{package.slug}" for package in PACKAGES.values()),
     "tests-bench",
     "integration",
+    "template",
     "lint",
     "typing",
     "docs",

@@ -46,7 +46,7 @@ def test_a_post_without_a_session_is_refused(app: Vial) -> None:
         data={"csrf_token": token, "name": "eve", "password": PASSWORD},
     )
     assert response.status_code == 400
-    assert "The CSRF session token is missing." in response.text
+    assert "The form has expired; reload the page and try again." in response.text
 
 
 def test_a_csrf_token_from_before_login_is_refused_after_it(

@@ -1186,3 +1186,96 @@ def test_method_not_allowed_keeps_its_allow_header(app: Vial) -> None:
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+# -- teardown ------------------------------------------------------------------
+
+
+def test_every_teardown_function_runs_when_one_fails(
+    app: Vial, caplog: pytest.LogCaptureFixture
+) -> None:
+    ran: list[str] = []
+
+    def failing(name: str) -> t.Callable[[BaseException | None], None]:
+        def teardown(exc: BaseException | None) -> None:
+            ran.append(name)
+            raise RuntimeError(f"{name} failed")
+
+        return teardown
+
+    app.teardown_request(lambda exc: ran.append("request first"))
+    app.teardown_request(failing("request second"))
+    app.teardown_request(failing("request third"))
+
+    ctx = app.test_request_context()
+    ctx.push()
+    with pytest.raises(RuntimeError, match="request third failed"):
+        ctx.pop()
+    # Registered last, run first; the first error is raised once all have
+    # run, the others are logged.
+    assert ran == ["request third", "request second", "request first"]
+    assert "request second failed" in caplog.text
+
+    ran.clear()
+    app.teardown_appcontext(lambda exc: ran.append("app first"))
+    app.teardown_appcontext(failing("app second"))
+    app_ctx = app.app_context()
+    app_ctx.push()
+    with pytest.raises(RuntimeError, match="app second failed"):
+        app_ctx.pop()
+    assert ran == ["app second", "app first"]
+
+
+def test_teardown_appcontext_once_when_a_handler_answered(
+    app: Vial, client: VialClient
+) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = True
+    seen: list[BaseException | None] = []
+    app.teardown_appcontext(seen.append)
+
+    @app.route("/")
+    def index() -> str:
+        raise KeyError("boom")
+
+    @app.errorhandler(KeyError)
+    def handled(e: KeyError) -> tuple[str, int]:
+        return "handled", 409
+
+    assert client.get("/").status_code == 409
+    assert seen == [None]
+    with app.app_context():
+        assert client.get("/").status_code == 409
+        # The request used the pushed context; nothing is torn down yet.
+        assert seen == [None]
+    assert seen == [None, None]
+
+
+# -- log_exception ---------------------------------------------------------------
+
+
+def test_log_exception_overridden_with_flask_32_signature(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    seen: list[t.Any] = []
+
+    class NewStyle(Vial):
+        def log_exception(self, ctx: t.Any, exc_info: t.Any) -> None:
+            seen.append((ctx.request.path, exc_info[0]))
+            super().log_exception(ctx, exc_info)
+
+    class OldStyle(Vial):
+        def log_exception(self, exc_info: t.Any) -> None:
+            seen.append(exc_info[0])
+            super().log_exception(exc_info)
+
+    for cls in (NewStyle, OldStyle):
+        app = cls("logging_app")
+
+        @app.route("/fail")
+        def fail() -> str:
+            raise ValueError("boom")
+
+        assert app.test_client().get("/fail").status_code == 500
+    assert seen == [("/fail", ValueError), ValueError]
+    # Both reached vial's own logging through super().
+    assert caplog.text.count("Exception on /fail [GET]") == 2

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import typing as t
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from vial import render_template_string
 from vial import request
 from vial import Response
 from vial import Vial
@@ -163,6 +165,46 @@ def test_instance_path_default_for_installed_module(
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
     app = Vial("inst_installed")
     assert app.instance_path == str(tmp_path / "var" / "inst_installed-instance")
+
+
+def test_instance_path_default_for_package_under_the_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Installed under the interpreter's prefix, though not in site-packages
+    # (a path file or PYTHONPATH pointing into the prefix).
+    package = tmp_path / "opt" / "inst_under_prefix"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf8")
+    monkeypatch.syspath_prepend(str(tmp_path / "opt"))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    app = Vial("inst_under_prefix")
+    assert app.instance_path == str(tmp_path / "var" / "inst_under_prefix-instance")
+
+
+def test_instance_path_default_for_site_packages_outside_the_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_base = tmp_path / "user"
+    site = user_base / "lib" / "python3.x" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "inst_user_site.py").write_text("", encoding="utf8")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "elsewhere"))
+    app = Vial("inst_user_site")
+    assert app.instance_path == str(user_base / "var" / "inst_user_site-instance")
+
+
+def test_cli_group_is_named_after_the_app() -> None:
+    app = Vial("named_app")
+    assert app.cli.name == "named_app"
+
+
+def test_static_view_is_a_plain_function(app: Vial) -> None:
+    view = app.view_functions["static"]
+    assert inspect.isfunction(view)
+    assert view.__name__ == "static"
+    assert view.__qualname__ == "static"
+    assert view.__module__ == "vial.base"
 
 
 def test_instance_relative_config(tmp_path: Path) -> None:
@@ -967,3 +1009,55 @@ def test_logger_named_after_app(app: Vial) -> None:
 def test_cli_created_lazily(app: Vial) -> None:
     assert "cli" not in app.__dict__
     assert not app._has_cli_commands()
+
+
+def test_template_decorators_without_parentheses(app: Vial) -> None:
+    @app.template_filter
+    def shout(value: str) -> str:
+        return value.upper()
+
+    @app.template_test
+    def short(value: str) -> bool:
+        return len(value) < 4
+
+    @app.template_global
+    def greeting() -> str:
+        return "hi"
+
+    @app.template_filter()
+    def whisper(value: str) -> str:
+        return value.lower()
+
+    @app.template_filter("twice")
+    def double(value: str) -> str:
+        return value * 2
+
+    assert shout("a") == "A"  # returned unchanged
+    with app.app_context():
+        rendered = render_template_string(
+            "{{ 'ab'|shout }} {{ 'ab' is short }} {{ greeting() }}"
+            " {{ 'AB'|whisper }} {{ 'x'|twice }}"
+        )
+    assert rendered == "AB True hi ab xx"
+
+
+def test_explicit_automatic_options_adds_options(app: Vial, client: VialClient) -> None:
+    def view() -> str:
+        return "ok"
+
+    app.add_url_rule("/given", view_func=view, provide_automatic_options=True)
+    view_with_attribute = _with_attribute(lambda: "ok", provide_automatic_options=True)
+    app.add_url_rule("/attribute", "attribute", view_func=view_with_attribute)
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+    app.add_url_rule("/off", "off", view_func=view)
+    for url in ("/given", "/attribute"):
+        rv = client.open(url, method="OPTIONS")
+        assert rv.status_code == 200
+        assert sorted(rv.allow) == ["GET", "HEAD", "OPTIONS"]
+    assert client.open("/off", method="OPTIONS").status_code == 405
+
+
+def _with_attribute(view: t.Callable[[], str], **attributes: t.Any) -> t.Any:
+    for name, value in attributes.items():
+        setattr(view, name, value)
+    return view

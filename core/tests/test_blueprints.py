@@ -1114,3 +1114,28 @@ def test_cli_group_registration_option(app: Vial) -> None:
 def test_blueprint_without_commands_adds_no_group(app: Vial) -> None:
     app.register_blueprint(Blueprint("quiet", __name__))
     assert "quiet" not in app.cli.commands
+
+
+def test_app_template_decorators_without_parentheses(app: Vial) -> None:
+    from vial import render_template_string
+
+    bp = Blueprint("bp", __name__)
+
+    @bp.app_template_filter
+    def shout(value: str) -> str:
+        return value.upper()
+
+    @bp.app_template_test
+    def short(value: str) -> bool:
+        return len(value) < 4
+
+    @bp.app_template_global
+    def greeting() -> str:
+        return "hi"
+
+    app.register_blueprint(bp)
+    with app.app_context():
+        rendered = render_template_string(
+            "{{ 'ab'|shout }} {{ 'ab' is short }} {{ greeting() }}"
+        )
+    assert rendered == "AB True hi"

@@ -185,7 +185,7 @@ def test_no_app_in_module() -> None:
 
 def test_nothing_to_load(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(NoAppException, match="No Vial application was found"):
+    with pytest.raises(NoAppException, match="No application was found"):
         ScriptInfo().load_app()
 
 
@@ -304,3 +304,61 @@ def test_prepare_import_of_plain_name(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_no_app_exception_is_a_usage_error() -> None:
     assert issubclass(NoAppException, click.UsageError)
+
+
+# -- apps written for Flask, without the compatibility switch --------------------
+
+
+def _flask_app_module(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    (tmp_path / "flask_written_app.py").write_text(
+        "import flask\napp = flask.Flask(__name__)\n", encoding="utf8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    # Whether or not a real Flask is installed here, the import fails as it
+    # does where only vial is.
+    monkeypatch.setitem(sys.modules, "flask", None)
+    return "flask_written_app"
+
+
+def test_app_importing_flask_names_the_switch(
+    tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = _flask_app_module(tmp_path, monkeypatch)
+    with pytest.raises(NoAppException, match="--flask-compat") as info:
+        locate_app(module, None)
+    message = info.value.format_message()
+    assert "'flask'" in message
+    assert "python -m vial.compat" in message
+
+
+def test_command_of_a_flask_app_names_the_switch(
+    tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = _flask_app_module(tmp_path, monkeypatch)
+    from vial.cli import cli
+
+    result = CliRunner().invoke(cli, ["--app", module, "db"])
+    assert result.exit_code == 2
+    assert "--flask-compat" in result.output
+    assert "No such command" not in result.output
+
+
+def test_messages_name_flask_variables_with_the_switch(
+    tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vial.compat import _unalias
+    from vial.compat import alias_flask
+
+    monkeypatch.chdir(tmp_path)
+    alias_flask()
+    try:
+        with pytest.raises(NoAppException) as info:
+            ScriptInfo().load_app()
+        assert "FLASK_APP (or VIAL_APP)" in info.value.format_message()
+        with pytest.raises(NoAppException, match=r"FLASK_APP \(or VIAL_APP\)"):
+            locate_app("no_such_module_here", None)
+    finally:
+        _unalias()
+    with pytest.raises(NoAppException) as info:
+        ScriptInfo().load_app()
+    assert "FLASK_APP" not in info.value.format_message()

@@ -15,6 +15,8 @@ from werkzeug.http import http_date
 
 from vial import flash
 from vial import get_flashed_messages
+from vial import has_app_context
+from vial import has_request_context
 from vial import message_flashed
 from vial import redirect
 from vial import render_template_string
@@ -674,3 +676,162 @@ def test_stream_with_context_without_a_request(app: Vial) -> None:
 
     with app.app_context(), pytest.raises(RuntimeError, match="inside the view"):
         stream_with_context(generate())
+
+
+def _count_teardowns(app: Vial) -> list[str]:
+    events: list[str] = []
+    app.teardown_request(lambda exc: events.append("request"))
+    app.teardown_appcontext(lambda exc: events.append("app"))
+    return events
+
+
+def test_stream_with_context_tears_down_once_after_the_body(
+    app: Vial, client: VialClient
+) -> None:
+    events = _count_teardowns(app)
+
+    @app.get("/")
+    def index() -> ResponseReturnValue:
+        @stream_with_context
+        def generate() -> t.Iterator[str]:
+            events.append("chunk")
+            yield request.path
+
+        return generate()
+
+    rv = client.get("/", buffered=False)
+    # The request has ended (the client read the first chunk), but its
+    # teardown waits for the body.
+    assert "request" not in events
+    try:
+        assert rv.data == b"/"
+    finally:
+        rv.close()
+    assert events == ["chunk", "request", "app"]
+    assert not has_request_context()
+    assert not has_app_context()
+
+
+def test_stream_with_context_closed_unread_tears_down_once(app: Vial) -> None:
+    events = _count_teardowns(app)
+
+    def generate() -> t.Iterator[str]:
+        events.append("chunk")
+        yield "never read"
+
+    with app.test_request_context():
+        stream = stream_with_context(generate())
+    # The request has ended; its teardown waits for the stream.
+    assert events == []
+    stream.close()  # type: ignore[attr-defined]
+    assert events == ["request", "app"]
+    assert not has_request_context()
+    assert not has_app_context()
+
+
+def test_stream_with_context_closed_midway_tears_down_once(
+    app: Vial, client: VialClient
+) -> None:
+    events = _count_teardowns(app)
+    closed: list[bool] = []
+
+    @app.get("/")
+    def index() -> ResponseReturnValue:
+        @stream_with_context
+        def generate() -> t.Iterator[str]:
+            try:
+                yield "one"
+                yield "two"
+            finally:
+                closed.append(has_request_context())
+
+        return generate()
+
+    rv = client.get("/", buffered=False)
+    assert next(iter(rv.response)) == b"one"
+    rv.close()
+    # The generator's own cleanup still saw the request.
+    assert closed == [True]
+    assert events == ["request", "app"]
+    assert not has_request_context()
+
+
+def test_stream_with_context_from_an_async_view(app: Vial, client: VialClient) -> None:
+    pytest.importorskip("asgiref")
+    events = _count_teardowns(app)
+
+    @app.get("/")
+    async def index() -> ResponseReturnValue:
+        session["who"] = "ann"
+
+        @stream_with_context
+        def generate() -> t.Iterator[str]:
+            yield session["who"] + request.path
+
+        return generate()
+
+    # Closed unread, then read: neither leaves a context pushed.
+    client.get("/", buffered=False).close()
+    assert not has_request_context()
+    rv = client.get("/", buffered=False)
+    try:
+        assert rv.data == b"ann/"
+    finally:
+        rv.close()
+    assert not has_request_context()
+    assert not has_app_context()
+    assert events == ["request", "app"] * 2
+
+
+def test_stream_with_context_with_a_kept_context(app: Vial) -> None:
+    events = _count_teardowns(app)
+
+    @app.get("/")
+    def index() -> ResponseReturnValue:
+        return stream_with_context(iter([request.path]))
+
+    with app.test_client() as client:
+        rv = client.get("/")
+        assert rv.data == b"/"
+        # The context the client keeps is still there, not torn down.
+        assert request.path == "/"
+        assert events == []
+    assert events == ["request", "app"]
+
+
+# -- environment variables of the command line ----------------------------------
+
+
+def test_setenv_uses_the_prefix_of_the_code_being_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vial import helpers
+
+    monkeypatch.delenv("VIAL_RUN_FROM_CLI", raising=False)
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    monkeypatch.setattr(helpers, "ENV_PREFIXES", ["VIAL"])
+    helpers._setenv("RUN_FROM_CLI", "true")
+    assert os.environ["VIAL_RUN_FROM_CLI"] == "true"
+    assert "FLASK_RUN_FROM_CLI" not in os.environ
+
+    # With the Flask switch on, Flask's name is set, and vial's too where it
+    # is set already, so both readers agree.
+    monkeypatch.setattr(helpers, "ENV_PREFIXES", ["VIAL", "FLASK"])
+    helpers._setenv("RUN_FROM_CLI", "false")
+    assert os.environ["FLASK_RUN_FROM_CLI"] == "false"
+    assert os.environ["VIAL_RUN_FROM_CLI"] == "false"
+    assert helpers._getenv("RUN_FROM_CLI") == "false"
+    monkeypatch.delenv("VIAL_RUN_FROM_CLI")
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI")
+    helpers._setenv("RUN_FROM_CLI", "true")
+    assert "VIAL_RUN_FROM_CLI" not in os.environ
+    assert os.environ["FLASK_RUN_FROM_CLI"] == "true"
+
+
+def test_env_names_in_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vial import helpers
+
+    monkeypatch.setattr(helpers, "ENV_PREFIXES", ["VIAL"])
+    assert helpers._env_names("APP") == "VIAL_APP"
+    monkeypatch.setattr(helpers, "ENV_PREFIXES", ["VIAL", "FLASK"])
+    assert helpers._env_names("DEBUG", "=1") == "FLASK_DEBUG=1 (or VIAL_DEBUG=1)"

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import textwrap
+from pathlib import Path
 
 import pytest
+from _cli_helpers import run_python
 
 pytest_plugins = ["pytester"]
 
@@ -33,6 +35,22 @@ def _write(pytester: pytest.Pytester, tests: str, conftest: str = _CONFTEST) -> 
 def test_plugin_is_registered_by_entry_point() -> None:
     entry_points = importlib.metadata.entry_points(group="pytest11")
     assert any(ep.value == "vial.pytest_plugin" for ep in entry_points)
+
+
+def test_vial_imported_before_pytest_gives_no_warning(tmp_path: Path) -> None:
+    # pytest marks the packages of every distribution with a pytest11 entry
+    # point for assertion rewriting, and warns about those already imported;
+    # vial is, when a sitecustomize turns on the Flask switch.
+    (tmp_path / "pytest.ini").write_text("[pytest]\nfilterwarnings = error\n")
+    (tmp_path / "test_one.py").write_text("def test_one():\n    assert True\n")
+    code = (
+        "import sys, vial.compat, pytest; vial.compat.alias_flask();"
+        " sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider']))"
+    )
+    result = run_python("-c", code, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+    assert "already imported" not in result.stdout + result.stderr
 
 
 def test_fixtures(pytester: pytest.Pytester) -> None:

@@ -644,6 +644,16 @@ def test_url_for_in_request(app: Vial) -> None:
         assert url_for("user", name="a b?c") == "/user/a%20b%3Fc"
 
 
+def test_url_for_accepts_a_value_named_self(app: Vial) -> None:
+    @app.route("/<self>")
+    def page(self: str) -> str:
+        return self
+
+    with app.test_request_context():
+        assert app.url_for("page", self="me") == "/me"
+        assert url_for("page", self="you") == "/you"
+
+
 def test_url_for_unknown_values_become_query(app: Vial) -> None:
     _setup_save_routes(app)
     with app.test_request_context():
@@ -911,3 +921,36 @@ def test_each_request_gets_an_adapter_for_its_own_path(app: Vial) -> None:
     assert client.get("/first?a=1").text == "/first GET a=1 /first"
     assert client.post("/second?b=2").text == "/second POST b=2 /second"
     assert client.get("/first?c=3").text == "/first GET c=3 /first"
+
+
+def test_foreign_host_with_subdomain_matching_is_404_without_warning() -> None:
+    app = Vial("hosts", subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.test:8080"
+
+    @app.route("/")
+    def index() -> str:
+        return "root"
+
+    @app.route("/", subdomain="api", endpoint="api")
+    def api_index() -> str:
+        return "api"
+
+    client = app.test_client()
+    # Warnings are errors in this suite: none may be emitted.
+    assert client.get("/", "http://192.0.2.1:8080/").status_code == 404
+    assert client.get("/", "http://other.test:8080/").status_code == 404
+    assert client.get("/", "http://example.test:8080/").text == "root"
+    assert client.get("/", "http://api.example.test:8080/").text == "api"
+
+
+def test_foreign_host_default_port_is_ignored() -> None:
+    app = Vial("hosts", subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.test:443"
+
+    @app.route("/")
+    def index() -> str:
+        return "root"
+
+    client = app.test_client()
+    assert client.get("/", "https://example.test/").text == "root"
+    assert client.get("/", "https://elsewhere.test/").status_code == 404

@@ -433,9 +433,22 @@ def test_malformed_json_is_400(app: Vial, client: VialClient, body: bytes) -> No
     _json_routes(app)
     rv = client.post("/json", data=body, content_type="application/json")
     assert rv.status_code == 400
-    assert "Failed to decode JSON object" in rv.text
+    assert "The request body is not valid JSON." in rv.text
     rv = client.post("/force", data=body, content_type="text/plain")
     assert rv.status_code == 400
+
+
+def test_malformed_json_details_only_in_debug_mode(
+    app: Vial, client: VialClient
+) -> None:
+    _json_routes(app)
+    rv = client.post("/json", data=b'{"a": ', content_type="application/json")
+    # The parser's own words quote the body; they stay on the server.
+    assert "line 1 column" not in rv.text
+    app.debug = True
+    rv = client.post("/json", data=b'{"a": ', content_type="application/json")
+    assert rv.status_code == 400
+    assert "line 1 column" in rv.text
 
 
 def test_get_json_silent(app: Vial, client: VialClient) -> None:

@@ -12,12 +12,19 @@
     without a meaning, or a meaning for a key that is not a default, is a
     warning, so the docs build (which turns warnings into errors) fails until
     the table matches the code.
+
+Every extension's table must render somewhere: a package whose
+``[tool.vial.extension]`` table names its ``options`` while no page holds
+``.. vial-config-table::`` for them is a warning too.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
+import sys
 import typing as t
+from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
@@ -26,8 +33,14 @@ from sphinx.util.docutils import SphinxDirective
 
 from vial_config_tables import rst_table
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 if t.TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 _logger = logging.getLogger(__name__)
 
@@ -119,8 +132,47 @@ class DefaultConfigTable(_TableDirective):
         return self._parse(rst_table(options))
 
 
+_DOCS = Path(__file__).resolve().parents[1]
+_TABLE = re.compile(r"^\s*\.\.\s+vial-config-table::\s*(\S+)", re.MULTILINE)
+
+
+def _declared_options() -> dict[str, str]:
+    """Map each extension's options (``pkg.config.OPTIONS``) to its folder."""
+    declared = {}
+    for pyproject in sorted(_DOCS.parent.glob("extensions/*/pyproject.toml")):
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        table = data.get("tool", {}).get("vial", {}).get("extension", {})
+        if "options" in table:
+            declared[table["options"].replace(":", ".")] = pyproject.parent.name
+    return declared
+
+
+def _check_every_table_renders(app: Sphinx, env: BuildEnvironment) -> None:
+    """Warn about an extension whose config table no page renders."""
+    rendered = {
+        match
+        for docname in env.found_docs
+        for match in _TABLE.findall(
+            Path(env.doc2path(docname)).read_text(encoding="utf-8")
+        )
+    }
+    for options, slug in _declared_options().items():
+        if options not in rendered:
+            _logger.warning(
+                "vial-config-table: no page renders %s (extensions/%s); add"
+                " '.. vial-config-table:: %s' to docs/extensions/%s.rst.",
+                options,
+                slug,
+                options,
+                slug,
+                type="vial",
+                subtype="config-table",
+            )
+
+
 def setup(app: Sphinx) -> dict[str, t.Any]:
-    """Register the directives."""
+    """Register the directives and the check that every table renders."""
     app.add_directive("vial-config-table", ConfigTable)
     app.add_directive("vial-default-config", DefaultConfigTable)
+    app.connect("env-check-consistency", _check_every_table_renders)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

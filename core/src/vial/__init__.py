@@ -1,4 +1,11 @@
-"""vial: a small, fast, Flask-compatible micro web framework."""
+"""vial: a small, fast, Flask-compatible micro web framework.
+
+PYTEST_DONT_REWRITE: vial-core registers a pytest plugin, so pytest marks
+this package for assertion rewriting, and warns (an error under
+``filterwarnings = error``) when it was imported before pytest started, as
+a ``sitecustomize`` that calls :func:`vial.compat.alias_flask` does. The
+package is library code, not test code; this marker leaves it alone.
+"""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ and turns what the view returns into a response.
 from __future__ import annotations
 
 import collections.abc as cabc
-import os
 import sys
 import typing as t
+from functools import lru_cache
 from itertools import chain
 
 from werkzeug.datastructures import Headers
@@ -297,24 +297,53 @@ class Vial(AppBase):
         if exc is _sentinel:
             exc = sys.exc_info()[1]
         teardown = self.teardown_request_funcs
+        errors: list[Exception] = []
         if teardown:
             req = _cv_request.get().request
             for name in chain(req.blueprints, (None,)):
                 if name in teardown:
-                    for func in reversed(teardown[name]):
-                        self.ensure_sync(func)(exc)
+                    self._run_teardown(reversed(teardown[name]), exc, errors)
         if request_tearing_down.receivers:
             request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+        if errors:
+            self._raise_teardown_errors(errors)
 
     def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
         """Run the ``teardown_appcontext`` functions; called when the
         application context is popped."""
         if exc is _sentinel:
             exc = sys.exc_info()[1]
-        for func in reversed(self.teardown_appcontext_funcs):
-            self.ensure_sync(func)(exc)
+        errors: list[Exception] = []
+        if self.teardown_appcontext_funcs:
+            self._run_teardown(reversed(self.teardown_appcontext_funcs), exc, errors)
         if appcontext_tearing_down.receivers:
             appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+        if errors:
+            self._raise_teardown_errors(errors)
+
+    def _run_teardown(
+        self,
+        funcs: cabc.Iterable[ft.TeardownCallable],
+        exc: BaseException | None,
+        errors: list[Exception],
+    ) -> None:
+        # Every teardown function runs, as in Flask 3.2: one that fails must
+        # not leave a later one's resources (a database session) open.
+        for func in funcs:
+            try:
+                self.ensure_sync(func)(exc)
+            except Exception as e:
+                errors.append(e)
+
+    def _raise_teardown_errors(self, errors: list[Exception]) -> t.NoReturn:
+        """Raise the first error of the teardown functions, once all have
+        run; the others are logged, since only one can be raised."""
+        for error in errors[1:]:
+            self.logger.error(
+                "A teardown function also failed.",
+                exc_info=(type(error), error, error.__traceback__),
+            )
+        raise errors[0]
 
     # Responses
 
@@ -468,7 +497,12 @@ class Vial(AppBase):
                 raise
             raise e
 
-        self.log_exception(exc_info)
+        log_exception = self.log_exception
+        if _takes_context_first(type(self).log_exception):
+            # Overridden with Flask 3.2's signature, (ctx, exc_info).
+            log_exception(_cv_request.get(), exc_info)
+        else:
+            log_exception(exc_info)
         server_error: InternalServerError | ft.ResponseReturnValue
         server_error = InternalServerError(original_exception=e)
         handler = self._find_error_handler(
@@ -478,11 +512,15 @@ class Vial(AppBase):
             server_error = self.ensure_sync(handler)(server_error)
         return self.finalize_request(server_error, from_error_handler=True)
 
-    def log_exception(
-        self,
-        exc_info: tuple[type, BaseException, t.Any] | tuple[None, None, None],
-    ) -> None:
-        """Log an unhandled exception with :attr:`logger`."""
+    def log_exception(self, *args: t.Any) -> None:
+        """Log an unhandled exception with :attr:`logger`.
+
+        Called with ``(exc_info)``, as in Flask 3.1. A subclass may override
+        it with that signature or with Flask 3.2's ``(ctx, exc_info)``, whose
+        ``ctx`` is the request context; both call this one through
+        ``super()``.
+        """
+        exc_info = args[-1]
         req = _cv_request.get().request
         self.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=exc_info)
 
@@ -530,11 +568,12 @@ class Vial(AppBase):
         :param options: Passed to :func:`werkzeug.serving.run_simple`.
         """
         from . import cli
+        from .helpers import _env_names
         from .helpers import _getenv
         from .helpers import get_debug_flag
         from .helpers import get_load_dotenv
 
-        if os.environ.get("VIAL_RUN_FROM_CLI") == "true":
+        if _getenv("RUN_FROM_CLI") == "true":
             # 'vial run' imported a module that calls app.run() at import
             # time; the command serves the app itself.
             from werkzeug.serving import is_running_from_reloader
@@ -577,7 +616,7 @@ class Vial(AppBase):
             raise ValueError(
                 "The interactive debugger lets anyone who can open a page run"
                 " code on the server, so it is only available in debug mode."
-                " Pass 'debug=True' (or set VIAL_DEBUG=1) to use it."
+                f" Pass 'debug=True' (or set {_env_names('DEBUG', '=1')}) to use it."
             )
 
         cli.show_server_banner(self.debug, self.name)
@@ -638,3 +677,15 @@ def _error_response(
 _base_get_response = HTTPException.get_response
 _base_get_body = HTTPException.get_body
 _base_get_description = HTTPException.get_description
+
+
+@lru_cache(maxsize=64)
+def _takes_context_first(method: t.Callable[..., t.Any]) -> bool:
+    """Whether an overriding method's first parameter is Flask 3.2's ``ctx``."""
+    import inspect
+
+    try:
+        parameters = list(inspect.signature(method).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    return len(parameters) > 1 and parameters[1].name == "ctx"

@@ -40,6 +40,7 @@ from .matching import Map
 from .routing import _Binding
 from .routing import RoutingMixin
 from .scaffold import _endpoint_from_view_func
+from .scaffold import _name_or_decorate
 from .scaffold import Scaffold
 from .scaffold import setupmethod
 from .sessions import SecureCookieSessionInterface
@@ -247,8 +248,12 @@ class AppBase(Scaffold, RoutingMixin):
                 f"{self.static_url_path}/<path:filename>",
                 endpoint="static",
                 host=static_host,
-                view_func=_StaticView(self),
+                view_func=_static_view(self),
             )
+
+    def _cli_name(self) -> str | None:
+        # The app's command group is named after the app, as with Flask.
+        return self.name
 
     def _check_setup_finished(self, f_name: str) -> None:
         if self._got_first_request:
@@ -386,8 +391,10 @@ class AppBase(Scaffold, RoutingMixin):
             provide_automatic_options = "OPTIONS" not in method_set and bool(
                 self.config["PROVIDE_AUTOMATIC_OPTIONS"]
             )
-            if provide_automatic_options:
-                required.add("OPTIONS")
+        if provide_automatic_options:
+            # Also when asked for explicitly (as Flask 3.2 does): the rule
+            # must accept OPTIONS for the automatic answer to be given.
+            required.add("OPTIONS")
         method_set |= required
 
         rule_obj = self.url_rule_class(rule, methods=method_set, **options)
@@ -428,17 +435,24 @@ class AppBase(Scaffold, RoutingMixin):
 
     # Templates
 
-    @setupmethod
+    @t.overload
+    def template_filter(self, name: T_template_filter) -> T_template_filter: ...
+
+    @t.overload
     def template_filter(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_filter], T_template_filter]:
-        """Register the decorated function as a Jinja filter."""
+    ) -> t.Callable[[T_template_filter], T_template_filter]: ...
 
-        def decorator(f: T_template_filter) -> T_template_filter:
-            self.add_template_filter(f, name=name)
-            return f
+    @setupmethod
+    def template_filter(
+        self, name: T_template_filter | str | None = None
+    ) -> T_template_filter | t.Callable[[T_template_filter], T_template_filter]:
+        """Register the decorated function as a Jinja filter.
 
-        return decorator
+        Usable with or without arguments: ``@template_filter``,
+        ``@template_filter()`` or ``@template_filter("name")``.
+        """
+        return _name_or_decorate(self.add_template_filter, name)
 
     @setupmethod
     def add_template_filter(
@@ -447,17 +461,24 @@ class AppBase(Scaffold, RoutingMixin):
         """Register a Jinja filter, named after the function by default."""
         self.jinja_env.filters[name or f.__name__] = f
 
-    @setupmethod
+    @t.overload
+    def template_test(self, name: T_template_test) -> T_template_test: ...
+
+    @t.overload
     def template_test(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_test], T_template_test]:
-        """Register the decorated function as a Jinja test."""
+    ) -> t.Callable[[T_template_test], T_template_test]: ...
 
-        def decorator(f: T_template_test) -> T_template_test:
-            self.add_template_test(f, name=name)
-            return f
+    @setupmethod
+    def template_test(
+        self, name: T_template_test | str | None = None
+    ) -> T_template_test | t.Callable[[T_template_test], T_template_test]:
+        """Register the decorated function as a Jinja test.
 
-        return decorator
+        Usable with or without arguments: ``@template_test``,
+        ``@template_test()`` or ``@template_test("name")``.
+        """
+        return _name_or_decorate(self.add_template_test, name)
 
     @setupmethod
     def add_template_test(
@@ -466,17 +487,24 @@ class AppBase(Scaffold, RoutingMixin):
         """Register a Jinja test, named after the function by default."""
         self.jinja_env.tests[name or f.__name__] = f
 
-    @setupmethod
+    @t.overload
+    def template_global(self, name: T_template_global) -> T_template_global: ...
+
+    @t.overload
     def template_global(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_global], T_template_global]:
-        """Register the decorated function as a Jinja global."""
+    ) -> t.Callable[[T_template_global], T_template_global]: ...
 
-        def decorator(f: T_template_global) -> T_template_global:
-            self.add_template_global(f, name=name)
-            return f
+    @setupmethod
+    def template_global(
+        self, name: T_template_global | str | None = None
+    ) -> T_template_global | t.Callable[[T_template_global], T_template_global]:
+        """Register the decorated function as a Jinja global.
 
-        return decorator
+        Usable with or without arguments: ``@template_global``,
+        ``@template_global()`` or ``@template_global("name")``.
+        """
+        return _name_or_decorate(self.add_template_global, name)
 
     @setupmethod
     def add_template_global(
@@ -623,24 +651,25 @@ class AppBase(Scaffold, RoutingMixin):
         return asgiref_async_to_sync(func)
 
 
-class _StaticView:
-    """The view of the app's ``static`` endpoint.
+def _static_view(app: AppBase) -> t.Callable[..., Response]:
+    """Return the view of the app's ``static`` endpoint.
 
-    It holds the app weakly so the app and its URL map do not form a cycle.
+    A plain function, so code that names views by ``__module__`` and
+    ``__qualname__`` (rate limiters, tracing) handles it like any other. It
+    holds the app weakly so the app and its URL map do not form a cycle.
     """
+    import weakref
 
-    __name__ = "static"
+    app_ref = weakref.ref(app)
 
-    def __init__(self, app: AppBase) -> None:
-        import weakref
-
-        self._app = weakref.ref(app)
-
-    def __call__(self, **kwargs: t.Any) -> Response:
-        app = self._app()
+    def static(**kwargs: t.Any) -> Response:
+        app = app_ref()
         if app is None:
             raise RuntimeError("The application of this static view is gone.")
         return app.send_static_file(**kwargs)
+
+    static.__qualname__ = "static"
+    return static
 
 
 def _is_coroutine_function(func: t.Any) -> bool:

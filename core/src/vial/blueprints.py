@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from . import typing as ft
 from .scaffold import _endpoint_from_view_func
+from .scaffold import _name_or_decorate
 from .scaffold import Scaffold
 from .scaffold import setupmethod
 
@@ -357,17 +358,24 @@ class Blueprint(Scaffold):
 
     # Hooks that apply to the whole app
 
-    @setupmethod
+    @t.overload
+    def app_template_filter(self, name: T_template_filter) -> T_template_filter: ...
+
+    @t.overload
     def app_template_filter(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_filter], T_template_filter]:
-        """Register a Jinja filter on the app the blueprint is registered on."""
+    ) -> t.Callable[[T_template_filter], T_template_filter]: ...
 
-        def decorator(f: T_template_filter) -> T_template_filter:
-            self.add_app_template_filter(f, name=name)
-            return f
+    @setupmethod
+    def app_template_filter(
+        self, name: T_template_filter | str | None = None
+    ) -> T_template_filter | t.Callable[[T_template_filter], T_template_filter]:
+        """Register a Jinja filter on the app the blueprint is registered on.
 
-        return decorator
+        Usable with or without arguments: ``@app_template_filter``,
+        ``@app_template_filter()`` or ``@app_template_filter("name")``.
+        """
+        return _name_or_decorate(self.add_app_template_filter, name)
 
     @setupmethod
     def add_app_template_filter(
@@ -376,17 +384,24 @@ class Blueprint(Scaffold):
         """Register a Jinja filter on the app."""
         self.record_once(lambda s: s.app.add_template_filter(f, name=name))
 
-    @setupmethod
+    @t.overload
+    def app_template_test(self, name: T_template_test) -> T_template_test: ...
+
+    @t.overload
     def app_template_test(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_test], T_template_test]:
-        """Register a Jinja test on the app the blueprint is registered on."""
+    ) -> t.Callable[[T_template_test], T_template_test]: ...
 
-        def decorator(f: T_template_test) -> T_template_test:
-            self.add_app_template_test(f, name=name)
-            return f
+    @setupmethod
+    def app_template_test(
+        self, name: T_template_test | str | None = None
+    ) -> T_template_test | t.Callable[[T_template_test], T_template_test]:
+        """Register a Jinja test on the app the blueprint is registered on.
 
-        return decorator
+        Usable with or without arguments: ``@app_template_test``,
+        ``@app_template_test()`` or ``@app_template_test("name")``.
+        """
+        return _name_or_decorate(self.add_app_template_test, name)
 
     @setupmethod
     def add_app_template_test(
@@ -395,17 +410,24 @@ class Blueprint(Scaffold):
         """Register a Jinja test on the app."""
         self.record_once(lambda s: s.app.add_template_test(f, name=name))
 
-    @setupmethod
+    @t.overload
+    def app_template_global(self, name: T_template_global) -> T_template_global: ...
+
+    @t.overload
     def app_template_global(
         self, name: str | None = None
-    ) -> t.Callable[[T_template_global], T_template_global]:
-        """Register a Jinja global on the app the blueprint is registered on."""
+    ) -> t.Callable[[T_template_global], T_template_global]: ...
 
-        def decorator(f: T_template_global) -> T_template_global:
-            self.add_app_template_global(f, name=name)
-            return f
+    @setupmethod
+    def app_template_global(
+        self, name: T_template_global | str | None = None
+    ) -> T_template_global | t.Callable[[T_template_global], T_template_global]:
+        """Register a Jinja global on the app the blueprint is registered on.
 
-        return decorator
+        Usable with or without arguments: ``@app_template_global``,
+        ``@app_template_global()`` or ``@app_template_global("name")``.
+        """
+        return _name_or_decorate(self.add_app_template_global, name)
 
     @setupmethod
     def add_app_template_global(

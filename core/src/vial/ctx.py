@@ -159,6 +159,10 @@ class AppContext(_Context):
     with ``with app.app_context():``.
     """
 
+    #: Streamed responses (:func:`~vial.stream_with_context`) still to be
+    #: sent with this context; while any is, popping it runs no teardown.
+    _holds = 0
+
     def __init__(self, app: Vial) -> None:
         self.app = app
         self.url_adapter: MapAdapter | None = app.create_url_adapter(None)
@@ -175,7 +179,7 @@ class AppContext(_Context):
         """Deactivate this context, running the teardown functions when it
         is popped for the last time."""
         try:
-            if len(self._cv_tokens) == 1:
+            if len(self._cv_tokens) == 1 and not self._holds:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
                 self.app.do_teardown_appcontext(exc)
@@ -203,6 +207,10 @@ class RequestContext(_Context):
     ``with app.test_request_context(...):``. Pushing it also pushes an
     application context when none for the same app is active.
     """
+
+    #: Streamed responses still to be sent with this context; see
+    #: :attr:`AppContext._holds`.
+    _holds = 0
 
     def __init__(
         self,
@@ -284,7 +292,7 @@ class RequestContext(_Context):
     def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
         """Deactivate this context, running the request teardown functions
         when it is popped for the last time."""
-        clear_request = len(self._cv_tokens) == 1
+        clear_request = len(self._cv_tokens) == 1 and not self._holds
         try:
             if clear_request:
                 if exc is _sentinel:

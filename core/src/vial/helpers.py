@@ -45,6 +45,32 @@ def _getenv(suffix: str) -> str | None:
     return None
 
 
+def _env_names(suffix: str, value: str = "") -> str:
+    """Name the variables read for ``suffix`` in a message, the code's own
+    first: ``VIAL_APP``, or ``FLASK_APP (or VIAL_APP)`` with the Flask
+    compatibility switch on. ``value`` follows each name (``"=1"``)."""
+    *others, own = ENV_PREFIXES
+    names = f"{own}_{suffix}{value}"
+    if others:
+        names += f" (or {' or '.join(f'{p}_{suffix}{value}' for p in others)})"
+    return names
+
+
+def _setenv(suffix: str, value: str) -> None:
+    """Set ``<PREFIX>_<suffix>`` for the command line's own use.
+
+    The variable is set under the last prefix, that of the code being run
+    (``FLASK`` with the Flask compatibility switch on, so Flask code and its
+    tests see the names they know), and under any other prefix where it is
+    already set, so that every reader agrees.
+    """
+    *others, own = ENV_PREFIXES
+    for prefix in others:
+        if f"{prefix}_{suffix}" in os.environ:
+            os.environ[f"{prefix}_{suffix}"] = value
+    os.environ[f"{own}_{suffix}"] = value
+
+
 def get_debug_flag() -> bool:
     """Whether debug mode is requested through ``VIAL_DEBUG``."""
     value = _getenv("DEBUG")
@@ -217,22 +243,56 @@ def stream_with_context(
         return update_wrapper(decorator, func)
 
     def run_in_context() -> t.Iterator[t.AnyStr]:
-        ctx = _cv_request.get(None)
-        if ctx is None:
+        req_ctx = _cv_request.get(None)
+        if req_ctx is None:
             raise RuntimeError(
                 "'stream_with_context' can only be used while a request is"
                 " being handled; call it inside the view function."
             )
-        with ctx:
-            # The first, empty yield happens while the view still runs, so
-            # the context is entered before the view returns.
+        app_ctx = _cv_app.get()
+        # Until the body has been sent, the end of the request runs no
+        # teardown: the contexts are torn down once, after the last chunk.
+        app_ctx._holds += 1
+        req_ctx._holds += 1
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                app_ctx._holds -= 1
+                req_ctx._holds -= 1
+
+        try:
+            # The first, empty yield happens while the view runs. The contexts
+            # are pushed only when the body is read, in the thread or task
+            # that reads it (an async view runs in another one), so their
+            # context variables are set and reset in the same place.
             yield None  # type: ignore[misc]
-            try:
-                yield from gen
-            finally:
-                close = getattr(gen, "close", None)
-                if close is not None:
-                    close()
+            with app_ctx, req_ctx:
+                try:
+                    yield from gen
+                finally:
+                    try:
+                        close = getattr(gen, "close", None)
+                        if close is not None:
+                            close()
+                    finally:
+                        # Popping the contexts below runs the teardown now.
+                        release()
+        finally:
+            if held:
+                # Closed before the body was read.
+                release()
+                if not req_ctx._cv_tokens:
+                    # The request has ended without its teardown, left for
+                    # this stream: run it now.
+                    app_ctx.push()
+                    req_ctx.push()
+                    try:
+                        req_ctx.pop(None)
+                    finally:
+                        app_ctx.pop(None)
 
     wrapped = run_in_context()
     next(wrapped)
@@ -382,11 +442,16 @@ def _is_relative_to(path: str, base: str) -> bool:
 
 
 def _find_package(import_name: str) -> tuple[str | None, str]:
-    """Return ``(install prefix or None, package folder)``."""
+    """Return ``(install prefix or None, package folder)``.
+
+    A package anywhere under ``sys.prefix`` is installed there; one in a
+    ``site-packages`` folder elsewhere (a user or a virtualenv's) is installed
+    in that folder's prefix.
+    """
     package_path = _find_package_path(import_name)
     prefix = os.path.abspath(sys.prefix)
-    if not _is_relative_to(package_path, prefix):
-        return None, package_path
+    if _is_relative_to(package_path, prefix):
+        return prefix, package_path
 
     site_parent, site_folder = os.path.split(package_path)
     if site_folder.lower() == "site-packages":

@@ -108,6 +108,8 @@ class RoutingMixin:
         )
         bound = self._url_adapters.get(key)
         if bound is None:
+            if subdomain is None and server_name is not None:
+                subdomain = _foreign_host_subdomain(environ, server_name)
             adapter = self.url_map.bind_to_environ(environ, server_name, subdomain)
             if len(self._url_adapters) >= _URL_ADAPTER_CACHE_SIZE:
                 self._url_adapters.clear()
@@ -162,6 +164,7 @@ class RoutingMixin:
 
     def url_for(
         self,
+        /,
         endpoint: str,
         *,
         _anchor: str | None = None,
@@ -180,6 +183,7 @@ class RoutingMixin:
         :param _external: Build an absolute URL with scheme and host; the
             default outside a request.
         :param values: URL variables; unknown ones become the query string.
+            ``self`` is one like any other.
         """
         req_ctx = _cv_request.get(None)
         if req_ctx is not None:
@@ -245,3 +249,26 @@ def _quote_anchor(anchor: str) -> str:
     from urllib.parse import quote
 
     return quote(anchor, safe="%!#$&'()*+,/:;=?@")
+
+
+def _foreign_host_subdomain(environ: WSGIEnvironment, server_name: str) -> str | None:
+    """With subdomain matching, the subdomain for a request whose host is
+    not ``SERVER_NAME`` or one of its subdomains: one that no rule has.
+
+    werkzeug would answer such a request with a 404 as well, but also emit a
+    warning for each; a request to the server's IP address or a stray Host
+    header is the client's matter, not the code's, so none is emitted.
+    ``None`` leaves a host that belongs to ``SERVER_NAME`` to werkzeug.
+    """
+    from werkzeug.wsgi import get_host
+
+    host = get_host(environ).lower()
+    name = server_name.lower()
+    secure = environ.get("wsgi.url_scheme") == "https"
+    default_port = ":443" if secure else ":80"
+    if name.endswith(default_port):
+        name = name[: -len(default_port)]
+    parts, expected = host.split("."), name.split(".")
+    if parts[-len(expected) :] == expected:
+        return None
+    return "<invalid>"

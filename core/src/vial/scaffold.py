@@ -143,7 +143,11 @@ class Scaffold:
         """
         from .cli import AppGroup
 
-        return AppGroup()
+        return AppGroup(self._cli_name())
+
+    def _cli_name(self) -> str | None:
+        # A blueprint's group is named when it is registered; see AppBase.
+        return None
 
     def _has_cli_commands(self) -> bool:
         return "cli" in self.__dict__ and bool(self.cli.commands)
@@ -426,6 +430,22 @@ def _endpoint_from_view_func(view_func: ft.RouteCallable | None) -> str:
 
 
 @cache
+def _name_or_decorate(
+    add: t.Callable[[F, str | None], None], name: F | str | None
+) -> F | t.Callable[[F], F]:
+    """Back a registering decorator usable bare (``@app.template_filter``)
+    and with a name (``@app.template_filter("name")``), as in Flask 3.2."""
+    if callable(name):
+        add(name, None)
+        return name
+
+    def decorator(f: F) -> F:
+        add(f, name)
+        return f
+
+    return decorator
+
+
 def _split_blueprint_path(name: str) -> list[str]:
     """``"a.b.c"`` to ``["a.b.c", "a.b", "a"]``: a blueprint and its parents."""
     out = [name]

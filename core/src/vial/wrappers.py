@@ -234,6 +234,20 @@ class Request(RequestBase):
         parser.silent = False
         return parser
 
+    def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
+        """Raise a 400 for a body that is not the JSON it claims to be.
+
+        Outside debug mode the parser's message (which quotes positions and
+        characters of the body) is not sent back to the client.
+        """
+        try:
+            return super().on_json_loading_failed(e)
+        except BadRequest as error:
+            app_ctx = _cv_app.get(None)
+            if app_ctx is not None and app_ctx.app.debug:
+                raise
+            raise BadRequest("The request body is not valid JSON.") from error
+
     def _load_form_data(self) -> None:
         try:
             super()._load_form_data()

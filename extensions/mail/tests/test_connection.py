@@ -53,7 +53,7 @@ def test_max_emails_reconnects(
 def test_suppressed_sending_never_connects(app: Vial) -> None:
     # Nothing listens on the port: connecting would fail.
     mail = _smtp_mail(app, free_port())
-    assert app.config["MAIL_SUPPRESS_SEND"] is True
+    assert app.extensions["mail"].suppress is True
     with app.app_context(), mail.record_messages() as outbox:
         mail.send(Message("Quiet", recipients=["ann@example.com"]))
         with mail.connect() as connection:

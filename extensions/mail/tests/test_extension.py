@@ -184,7 +184,6 @@ def test_suppress_send_defaults(
     app = _app(tmp_path, MAIL_BACKEND=backend, MAIL_OUTBOX_URL="memory://")
     app.testing = testing
     Mail(app)
-    assert app.config["MAIL_SUPPRESS_SEND"] is suppress
     assert app.extensions["mail"].suppress is suppress
 
 
@@ -199,7 +198,7 @@ def test_debug_defaults_to_the_app_debug(tmp_path: Path) -> None:
     app = _app(tmp_path)
     app.debug = True
     Mail(app)
-    assert app.config["MAIL_DEBUG"] is True
+    assert app.extensions["mail"].debug is True
 
 
 def test_outbox_state(app: Vial) -> None:

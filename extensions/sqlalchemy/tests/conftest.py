@@ -23,6 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from vial import Vial
 from vial_sqlalchemy import SQLAlchemy
+from vial_sqlalchemy.migrate import Migrate
 
 DATABASE_URL_VARIABLE = "VIAL_TEST_DATABASE_URL"
 CI_VARIABLE = "VIAL_CI"
@@ -141,3 +142,29 @@ def make_db(app: Vial) -> t.Iterator[t.Callable[..., SQLAlchemy]]:
 def db(make_db: t.Callable[..., SQLAlchemy]) -> SQLAlchemy:
     """``SQLAlchemy(app)`` on the ``app`` fixture."""
     return make_db()
+
+
+@pytest.fixture
+def migrations(tmp_path: t.Any) -> str:
+    """The path of a migrations folder, not created yet."""
+    return str(tmp_path / "migrations")
+
+
+@pytest.fixture
+def migrate(app: Vial, db: SQLAlchemy, migrations: str) -> t.Iterator[Migrate]:
+    """``Migrate(app, db)`` on the :func:`migrations` folder.
+
+    Afterwards every table of the app's databases is dropped, those the
+    migrations made and ``alembic_version`` too, so the next test starts
+    from an empty database.
+    """
+    yield Migrate(app, db, directory=migrations)
+    drop_every_table(app)
+
+
+def drop_every_table(app: Vial) -> None:
+    """Drop every table in every database of ``app``, models or not."""
+    for engine in app.extensions["sqlalchemy"].engines.values():
+        metadata = sa.MetaData()
+        metadata.reflect(bind=engine)
+        metadata.drop_all(bind=engine)

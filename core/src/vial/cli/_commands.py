@@ -281,7 +281,7 @@ def run_command(
         raise click.UsageError(
             "The interactive debugger lets anyone who can open a page run code"
             " on the server, so it is only available in debug mode. Add"
-            " '--debug' (or set VIAL_DEBUG=1) to use it."
+            f" '--debug' (or set {helpers._env_names('DEBUG', '=1')}) to use it."
         )
 
     show_server_banner(debug, info.app_import_path)

@@ -19,6 +19,7 @@ from types import TracebackType
 
 import click
 
+from vial import helpers
 from vial.app import Vial
 
 #: Names tried, in order, for an application object in a module.
@@ -29,6 +30,11 @@ _FACTORY_NAMES = ("create_app", "make_app")
 
 class NoAppException(click.UsageError):
     """Raised when the application cannot be found or loaded."""
+
+
+class FlaskAppException(NoAppException):
+    """Raised when the app imports Flask (or a Flask extension) while the
+    Flask compatibility switch is off."""
 
 
 def find_best_app(module: ModuleType) -> Vial:
@@ -226,6 +232,14 @@ def locate_app(
     try:
         __import__(module_name)
     except ImportError as e:
+        if _is_flask_import(e):
+            raise FlaskAppException(
+                f"{module_name!r} imports {e.name!r}, which vial provides only"
+                " with its Flask compatibility switch on. Run the command as"
+                " 'vial --flask-compat ...' or 'python -m vial.compat ...';"
+                " FLASK_APP, FLASK_DEBUG, FLASK_RUN_* and '.flaskenv' are"
+                " read then."
+            ) from None
         if not _is_missing(module_name, e):
             # The module exists, but importing something inside it failed:
             # show where, since that is the bug to fix.
@@ -236,8 +250,8 @@ def locate_app(
         if raise_if_not_found:
             raise NoAppException(
                 f"The module {module_name!r} could not be imported: it does"
-                " not exist. Check the name given with '--app' or VIAL_APP and"
-                " the current directory."
+                " not exist. Check the name given with '--app' or"
+                f" {helpers._env_names('APP')} and the current directory."
             ) from None
         return None
 
@@ -245,6 +259,20 @@ def locate_app(
     if app_name is None:
         return find_best_app(module)
     return find_app_by_string(module, app_name)
+
+
+def _is_flask_import(exc: ImportError) -> bool:
+    """Whether ``exc`` is Flask code failing to import Flask because the
+    compatibility switch is off (with it on, ``flask`` is found)."""
+    if not isinstance(exc, ModuleNotFoundError) or exc.name is None:
+        return False
+    compat = sys.modules.get("vial.compat")
+    if compat is not None and compat.is_aliased():
+        return False
+    from vial.compat import extension_aliases
+
+    top = exc.name.partition(".")[0]
+    return top == "flask" or top in extension_aliases()
 
 
 def _is_missing(module_name: str, exc: ImportError) -> bool:

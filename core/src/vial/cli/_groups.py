@@ -18,6 +18,7 @@ from vial import helpers
 from vial.ctx import has_app_context
 from vial.globals import _cv_app
 
+from ._discovery import FlaskAppException
 from ._discovery import locate_app
 from ._discovery import NoAppException
 from ._discovery import prepare_import
@@ -89,9 +90,9 @@ class ScriptInfo:
 
         if app is None:
             raise NoAppException(
-                "No Vial application was found. Name it with '--app' or the"
-                " VIAL_APP environment variable, or put it in a 'wsgi.py' or"
-                " 'app.py' file in the current directory."
+                "No application was found. Name it with '--app' or the"
+                f" {helpers._env_names('APP')} environment variable, or put it"
+                " in a 'wsgi.py' or 'app.py' file in the current directory."
             )
 
         if self.set_debug_flag:
@@ -192,7 +193,11 @@ def get_version(ctx: click.Context, param: click.Parameter, value: t.Any) -> Non
     ]
     compat = sys.modules.get("vial.compat")
     if compat is not None and compat.is_aliased():
-        lines.append(f"Flask API {compat.FLASK_VERSION} (compatibility switch on)")
+        # importlib.metadata reports this version for "flask" too.
+        lines.append(
+            f"Flask {compat.FLASK_VERSION} (the API vial provides with the"
+            " compatibility switch on)"
+        )
     click.echo("\n".join(lines))
     ctx.exit()
 
@@ -217,7 +222,7 @@ def _set_debug(ctx: click.Context, param: click.Parameter, value: t.Any) -> t.An
     if value is not None:
         # Through the environment, so that apps created while loading (in a
         # factory, say) already see debug mode, as with VIAL_DEBUG.
-        os.environ["VIAL_DEBUG"] = "1" if value else "0"
+        helpers._setenv("DEBUG", "1" if value else "0")
     return value
 
 
@@ -347,6 +352,9 @@ class VialGroup(AppGroup):
         info = ctx.ensure_object(ScriptInfo)
         try:
             app = info.load_app()
+        except FlaskAppException:
+            # "No such command" would hide the fix: the compatibility switch.
+            raise
         except NoAppException as e:
             click.secho(f"Error: {e.format_message()}\n", err=True, fg="red")
             return None
@@ -390,7 +398,7 @@ class VialGroup(AppGroup):
     ) -> click.Context:
         """Create the context, with a :class:`ScriptInfo` as its object."""
         # app.run() reads this, to do nothing when 'vial run' serves the app.
-        os.environ["VIAL_RUN_FROM_CLI"] = "true"
+        helpers._setenv("RUN_FROM_CLI", "true")
         if "obj" not in extra and "obj" not in self.context_settings:
             extra["obj"] = ScriptInfo(
                 create_app=self.create_app,

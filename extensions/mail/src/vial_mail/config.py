@@ -6,8 +6,9 @@ the backends. ``init_app`` applies them with ``OPTIONS.apply(app)``, and
 the README and docs tables are rendered from the same list.
 
 Two defaults depend on the app, as in Flask-Mail, so they are documented
-here as :data:`~vial.ext.UNSET` and set by ``init_app``:
-``MAIL_SUPPRESS_SEND`` (``app.testing``) and ``MAIL_DEBUG`` (``app.debug``).
+here as :data:`~vial.ext.UNSET`: ``init_app`` reads the app's own setting
+or falls back to ``app.testing`` (``MAIL_SUPPRESS_SEND``) and ``app.debug``
+(``MAIL_DEBUG``), and keeps the result in the app's state, not its config.
 """
 
 from __future__ import annotations

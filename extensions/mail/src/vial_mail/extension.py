@@ -84,8 +84,10 @@ class Mail:
         OPTIONS.apply(app)
         config = app.config
         backend = _choose_backend(app)
-        config.setdefault("MAIL_SUPPRESS_SEND", app.testing and backend != "outbox")
-        config.setdefault("MAIL_DEBUG", app.debug)
+        # Computed defaults stay out of the config, as Flask-Mail leaves
+        # them: the state holds what this app uses.
+        suppress = config.get("MAIL_SUPPRESS_SEND", app.testing and backend != "outbox")
+        debug = config.get("MAIL_DEBUG", app.debug)
         if config["MAIL_USE_TLS"] and config["MAIL_USE_SSL"]:
             raise ValueError(
                 "MAIL_USE_TLS and MAIL_USE_SSL are both on. Use MAIL_USE_SSL for"
@@ -109,9 +111,9 @@ class Mail:
                 if config["MAIL_MAX_EMAILS"] is None
                 else _whole_number(config, "MAIL_MAX_EMAILS")
             ),
-            suppress=bool(config["MAIL_SUPPRESS_SEND"]),
+            suppress=bool(suppress),
             ascii_attachments=bool(config["MAIL_ASCII_ATTACHMENTS"]),
-            debug=bool(config["MAIL_DEBUG"]),
+            debug=bool(debug),
             outbox=_make_outbox(app) if backend == "outbox" else None,
         )
         if (

@@ -1,7 +1,10 @@
 """The ``vial db`` command group: create and drop the tables of every model.
 
-``init_app`` adds the group to ``app.cli``. Its commands run inside an
-application context of the app ``vial`` loaded.
+``init_app`` adds the group to ``app.cli`` with :func:`add_commands`, which
+shares the ``db`` group with the migration commands of
+:class:`~vial_sqlalchemy.migrate.Migrate` in whichever order the two are set
+up. Its commands run inside an application context of the app ``vial``
+loaded.
 
 ``vial db create``
     Create the tables that do not exist yet, in every bind (or only the
@@ -23,6 +26,9 @@ import click
 from vial.cli import AppGroup
 
 from .state import STATE
+
+if t.TYPE_CHECKING:
+    from vial import Vial
 
 _BIND_HELP = (
     "Only this bind key; repeat for several. '' names the default database."
@@ -54,6 +60,23 @@ def _describe(binds: tuple[str, ...]) -> str:
     if not binds:
         return "every bind"
     return ", ".join(repr(key) if key else "the default database" for key in binds)
+
+
+def add_commands(app: Vial, group: click.Group) -> None:
+    """Add ``group`` to ``app.cli``, or its commands to the group already there.
+
+    A group of the same name that ``app.cli`` already holds (the migration
+    commands, or the app's own ``db`` group) keeps its options and commands
+    and gains those of ``group`` it lacks.
+    """
+    assert group.name is not None
+    existing = app.cli.commands.get(group.name)
+    if not isinstance(existing, click.Group):
+        app.cli.add_command(group)
+        return
+    for name, command in group.commands.items():
+        if name not in existing.commands:
+            existing.add_command(command, name)
 
 
 def make_cli() -> click.Group:

@@ -139,13 +139,14 @@ class SQLAlchemy(FlaskSQLAlchemyNames):
             _dispose(engines)
             raise
         try:
+            from .cli import add_commands
             from .cli import add_models_to_shell
             from .cli import make_cli
 
             app.teardown_appcontext(self._teardown_session)
             if self._add_models_to_shell:
                 app.shell_context_processor(add_models_to_shell)
-            app.cli.add_command(make_cli())
+            add_commands(app, make_cli())
         except BaseException:
             del app.extensions[STATE.name]
             _dispose(engines)
