@@ -110,6 +110,11 @@ class SQLAlchemySessionStore:
                 " not a session registry's; set LOGIN_SESSION_REGISTRY_TABLE (or"
                 " table_name=) to another name."
             )
+        # Built once: SQLAlchemy then reuses its compiled form and cache key,
+        # which building the query on every request would compute again.
+        self._select_one = sa.select(self.table).where(
+            self.table.c.id == sa.bindparam("session_id")
+        )
 
     @classmethod
     def for_app(
@@ -146,6 +151,11 @@ class SQLAlchemySessionStore:
                 " LOGIN_SESSION_REGISTRY_BIND to a configured bind."
             ) from None
 
+    def _read(self) -> sa.Connection:
+        """Return a connection for a read: autocommit, so no BEGIN nor ROLLBACK
+        travels to the server around the one query a request makes."""
+        return self._engine().connect().execution_options(isolation_level="AUTOCOMMIT")
+
     def _fail(self, error: sa.exc.SQLAlchemyError) -> SessionStoreError:
         return SessionStoreError(
             f"The session registry's table {self.table.name!r} cannot be used:"
@@ -170,10 +180,12 @@ class SQLAlchemySessionStore:
 
     def get(self, session_id: str) -> SessionRecord | None:
         """Return the record of ``session_id``: one lookup by primary key."""
-        query = sa.select(self.table).where(self.table.c.id == session_id)
         try:
-            with self._engine().connect() as connection:
-                row = connection.execute(query).first()
+            with self._read() as connection:
+                result = connection.execute(
+                    self._select_one, {"session_id": session_id}
+                )
+                row = result.first()
         except sa.exc.SQLAlchemyError as e:
             raise self._fail(e) from e
         return None if row is None else self._record(row)
@@ -205,7 +217,7 @@ class SQLAlchemySessionStore:
         """Return the records of ``user_id``."""
         query = sa.select(self.table).where(self.table.c.user_id == user_id)
         try:
-            with self._engine().connect() as connection:
+            with self._read() as connection:
                 rows = connection.execute(query).all()
         except sa.exc.SQLAlchemyError as e:
             raise self._fail(e) from e
