@@ -85,23 +85,25 @@ class RedisSessionStore:
             " that it is up and that LOGIN_SESSION_REGISTRY_URL points to it."
         )
 
-    def _save(self, pipe: t.Any, record: SessionRecord, *, existing: bool) -> None:
-        """Queue the writes of ``record`` and its user's set on ``pipe``."""
+    def _save(self, record: SessionRecord, *, existing: bool) -> None:
+        """Write ``record`` (only over an existing key if ``existing``), and
+        make its user's set hold it and outlive it."""
         ttl = _seconds_left(record.expires)
-        pipe.set(self._session_key(record.id), _dumps(record), ex=ttl, xx=existing)
         user_key = self._user_key(record.user_id)
-        if not existing:
-            pipe.sadd(user_key, record.id)
-        self._extend_ttl(keys=[user_key], args=[ttl], client=pipe)
-
-    def add(self, record: SessionRecord) -> None:
-        """Store ``record`` and add it to its user's set."""
         try:
             with self.client.pipeline(transaction=True) as pipe:
-                self._save(pipe, record, existing=False)
+                key = self._session_key(record.id)
+                pipe.set(key, _dumps(record), ex=ttl, xx=existing)
+                if not existing:
+                    pipe.sadd(user_key, record.id)
+                self._extend_ttl(keys=[user_key], args=[ttl], client=pipe)
                 pipe.execute()
         except redis.RedisError as e:
             raise self._fail(e) from e
+
+    def add(self, record: SessionRecord) -> None:
+        """Store ``record`` and add it to its user's set."""
+        self._save(record, existing=False)
 
     def get(self, session_id: str) -> SessionRecord | None:
         """Return the record of ``session_id``: one ``GET``."""
@@ -113,12 +115,7 @@ class RedisSessionStore:
 
     def touch(self, record: SessionRecord) -> None:
         """Rewrite the record with its new times, only if its key still exists."""
-        try:
-            with self.client.pipeline(transaction=False) as pipe:
-                self._save(pipe, record, existing=True)
-                pipe.execute()
-        except redis.RedisError as e:
-            raise self._fail(e) from e
+        self._save(record, existing=True)
 
     def remove(self, session_id: str) -> SessionRecord | None:
         """Delete the record of ``session_id``; return it if there was one."""
