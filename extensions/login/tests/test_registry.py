@@ -26,6 +26,7 @@ from vial_login import SessionRecord
 from vial_login import SessionRegistry
 from vial_login import SessionRegistryUnavailable
 from vial_login import VialLoginClient
+from vial_login.redis_store import RedisSessionStore
 from vial_login.registry import describe_device
 from vial_login.remember import read_cookie
 from vial_login.state import find_registry
@@ -402,6 +403,7 @@ def test_a_store_object(backend: Backend) -> None:
     [
         ({"LOGIN_SESSION_REGISTRY": "memcached"}, "set it to None"),
         ({"LOGIN_SESSION_REGISTRY": object()}, "SessionStore"),
+        ({"LOGIN_SESSION_REGISTRY": RedisSessionStore}, "an instance"),
         ({"LOGIN_SESSION_REGISTRY": "redis"}, "LOGIN_SESSION_REGISTRY_URL is not set"),
         ({"LOGIN_SESSION_REGISTRY": "sqlalchemy"}, r"create SQLAlchemy\(app\)"),
     ],

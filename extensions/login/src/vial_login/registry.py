@@ -303,12 +303,13 @@ def registry_from_config(app: Vial) -> SessionRegistry | None:
         store: SessionStore = _sqlalchemy_store(app)
     elif setting == "redis":
         store = _redis_store(app)
-    elif isinstance(setting, SessionStore):
+    elif isinstance(setting, SessionStore) and not isinstance(setting, type):
+        # (A class has the protocol's methods too, but is no store.)
         store = setting
     else:
         raise ValueError(
             f'LOGIN_SESSION_REGISTRY is {setting!r}; set it to None, "sqlalchemy",'
-            ' "redis", or a store object with the methods of'
+            ' "redis", or a store object (an instance) with the methods of'
             " vial_login.session_store.SessionStore."
         )
     interval = config["LOGIN_SESSION_LAST_SEEN_INTERVAL"]
