@@ -254,7 +254,7 @@ def check_redis(url: str) -> None:
     except redis.RedisError as e:
         pytest.fail(
             f"{REDIS_URL_VARIABLE} is set to {url!r}, but that Redis server cannot"
-            f" be reached: {e}. Start it, or unset the variable.",
+            f" be reached: {str(e).rstrip('.')}. Start it, or unset the variable.",
             pytrace=False,
         )
     finally:
