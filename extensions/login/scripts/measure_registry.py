@@ -28,9 +28,11 @@ from werkzeug.test import EnvironBuilder
 
 from vial import Vial
 from vial_login import current_user
+from vial_login import get_session_registry
 from vial_login import login_user
 from vial_login import LoginManager
 from vial_login import UserMixin
+from vial_login.redis_store import RedisSessionStore
 
 
 class User(UserMixin):
@@ -122,6 +124,12 @@ def compare(
     if "SQLALCHEMY_DATABASE_URI" in config:
         with with_registry.app_context():
             with_registry.extensions["sqlalchemy"].db.drop_all()
+    store = get_session_registry(with_registry).store
+    if isinstance(store, RedisSessionStore):
+        keys = list(store.client.scan_iter(match=f"{store.prefix}*"))
+        if keys:
+            store.client.delete(*keys)
+        store.client.close()
 
 
 def main() -> None:
