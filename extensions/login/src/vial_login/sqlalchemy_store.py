@@ -136,7 +136,11 @@ class SQLAlchemySessionStore:
                 " db.init_app(app)) before LoginManager(app), or set"
                 " LOGIN_SESSION_REGISTRY = SQLAlchemySessionStore(db)."
             )
-        return cls(state.db, bind_key=bind_key, table_name=table_name)
+        # The state types its db as a protocol (vial-sqlalchemy's lower
+        # modules must not import the extension class); it is the app's
+        # SQLAlchemy object.
+        db = t.cast(SQLAlchemy, state.db)
+        return cls(db, bind_key=bind_key, table_name=table_name)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} table={self.table.name!r}>"
