@@ -4,6 +4,9 @@
 harness's tests, the integration suite, the extension template's
 copy-rename test, lint, typing, the docs build and the build check.
 ``nox -s demo`` serves the demo app, ``nox -s bench`` runs the benchmarks.
+``nox -s tests-min`` runs each package's tests again on the lowest versions
+of its dependencies that it declares; ``.ci/run`` runs it as a step of its
+own.
 
 Packages are discovered from the folders: ``core/`` and every
 ``extensions/*/`` holding a ``pyproject.toml``. A requirement named ``vial``
@@ -237,21 +240,26 @@ def tests_min(session: nox.Session, name: str) -> None:
 
     ``nox -s tests-min`` runs every package, ``nox -s "tests-min(login)"``
     one. The package comes with all its extras. Its third-party
-    requirements, and those of the vial packages it depends on, are
-    resolved with uv's ``--resolution lowest-direct``: each at the lower
-    bound it declares, their own dependencies at the newest compatible
-    release (those ranges are other projects' promises, not ours). A vial
-    requirement is always met by its local folder, the only version of it
-    there is, so the lowest declared vial-core is the one in core/. The
-    test dependency group is not part of the declared range: it resolves
-    normally, held to those lowest versions by constraints. The session
-    fails when a bound cannot be met exactly on this Python (no release of
-    that number, yanked, or none installable here): raise the bound.
+    requirements, and those of the vial packages it depends on or its
+    tests install, are resolved with uv's ``--resolution lowest-direct``:
+    each at the lower bound it declares, their own dependencies at the
+    newest compatible release (those ranges are other projects' promises,
+    not ours). A vial requirement is always met by its local folder, the
+    only version of it there is, so the lowest declared vial-core is the
+    one in core/. The test dependency group is not part of the declared
+    range: it resolves normally, held to those lowest versions by
+    constraints. The session fails when a bound cannot be met exactly on
+    this Python (no release of that number, yanked, or none installable
+    here): raise the bound. Bounds are checked on the interpreter that runs
+    nox; ``nox -P 3.13 -s tests-min`` checks another.
     """
     started = time.monotonic()
     package = PACKAGES[name]
     root = f"{package.name}{_extras_suffix(package.optional)}"
-    local = _resolve(session, [(root, True)])[0]
+    # Our packages that the tests install (vial-sqlalchemy in vial-tokens'
+    # tests) count too: the test venv must hold their requirements as well.
+    asked = [root, *_group(session, package, "test")]
+    local = _resolve(session, [(raw, True) for raw in asked])[0]
     venv = Path(session.virtualenv.location)
     python = _venv_python(venv)
     # Not session.create_tmp(): it points TMPDIR inside the venv, and the
@@ -298,8 +306,8 @@ def tests_min(session: nox.Session, name: str) -> None:
 
 
 def _read_pins(path: Path) -> dict[str, str]:
-    """Read ``name==version`` lines of a compiled requirements file (ours,
-    written as ``-e`` lines, are left out)."""
+    """Read the third-party pins of a compiled requirements file."""
+    # Ours are the "-e" lines, skipped with the other options.
     pins: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
@@ -311,8 +319,8 @@ def _read_pins(path: Path) -> dict[str, str]:
 
 
 def _lower_bound(requirement: Requirement) -> Version | None:
-    """The lowest version a requirement admits by its ``>=``, ``~=`` or
-    ``==`` clauses, or None when it names no such bound."""
+    """Return the highest ``>=``, ``~=`` or ``==`` version of a requirement."""
+    # None when it has no such clause: a range with no lower bound.
     floors = [
         Version(spec.version.removesuffix(".*"))
         for spec in requirement.specifier
@@ -321,22 +329,16 @@ def _lower_bound(requirement: Requirement) -> Version | None:
     return max(floors, default=None)
 
 
-def _check_lower_bounds(
-    session: nox.Session,
-    local: dict[str, set[str]],
-    pins: dict[str, str],
-    python_version: str,
-) -> None:
-    """Fail unless each third-party requirement of the local packages was
-    resolved to exactly its declared lower bound; log what was."""
+def _declared_bounds(
+    local: dict[str, set[str]], python_version: str
+) -> dict[str, list[tuple[Version | None, str]]]:
+    """Map each third-party library our packages require to their bounds."""
     # Markers are read as on the venv's interpreter, which may not be the one
     # running nox (``nox -P 3.12``).
-    environment = {
-        **default_environment(),
-        "python_version": ".".join(python_version.split(".")[:2]),
-        "python_full_version": python_version,
-    }
-    declared: dict[str, list[tuple[str, Version | None]]] = {}
+    environment = {key: str(value) for key, value in default_environment().items()}
+    environment["python_version"] = ".".join(python_version.split(".")[:2])
+    environment["python_full_version"] = python_version
+    declared: dict[str, list[tuple[Version | None, str]]] = {}
     for name, extras in local.items():
         package = PACKAGES[name]
         requirements = list(package.dependencies)
@@ -344,43 +346,51 @@ def _check_lower_bounds(
             requirements += package.optional[extra]
         for raw in requirements:
             requirement = Requirement(raw)
-            dependency = canonicalize_name(requirement.name)
-            if _is_vial_name(dependency) or (
+            library = canonicalize_name(requirement.name)
+            if _is_vial_name(library) or (
                 requirement.marker and not requirement.marker.evaluate(environment)
             ):
                 continue
             where = f"{package.rel}/pyproject.toml: {raw!r}"
-            declared.setdefault(dependency, []).append(
-                (where, _lower_bound(requirement))
-            )
+            declared.setdefault(library, []).append((_lower_bound(requirement), where))
+    return declared
+
+
+def _check_lower_bounds(
+    session: nox.Session,
+    local: dict[str, set[str]],
+    pins: dict[str, str],
+    python_version: str,
+) -> None:
+    """Fail unless uv resolved each of our lower bounds to exactly itself."""
     problems: list[str] = []
     lowest: list[str] = []
     held: list[str] = []
-    for dependency, bounds in sorted(declared.items()):
+    for library, bounds in sorted(_declared_bounds(local, python_version).items()):
         problems += [
             f"{where} has no lower bound; add one (>=)"
-            for where, floor in bounds
-            if floor is None
+            for bound, where in bounds
+            if bound is None
         ]
-        floors = [(floor, where) for where, floor in bounds if floor is not None]
+        floors = [(bound, where) for bound, where in bounds if bound is not None]
         if not floors:
             continue
         # Where two of our packages bound the same library, the higher bound
         # is the one that can be met; the lower one is vacuous, not false.
         floor, where = max(floors)
-        pin = pins.get(dependency)
+        pin = pins.get(library)
         if pin is None:
-            problems.append(f"{where}: uv's resolution left {dependency} out")
+            problems.append(f"{where}: uv's resolution left {library} out")
         elif Version(pin) != floor:
             problems.append(
-                f"{where}: the lowest {dependency} that resolves on Python"
+                f"{where}: the lowest {library} that resolves on Python"
                 f" {python_version} is {pin}, not {floor} ({floor} does not"
                 " exist, is yanked, or has no release installable on this"
                 " Python); raise the bound to the lowest version that installs"
                 " and passes the tests"
             )
         else:
-            lowest.append(f"{dependency} {pin}")
+            lowest.append(f"{library} {pin}")
             held += [
                 f"{other} (held at {pin} by {where})"
                 for lower, other in floors
