@@ -5,6 +5,9 @@ harness's tests, the integration suite, the extension template's
 copy-rename test, the tutorial app's tests, lint, typing, the docs build
 and the build check.
 ``nox -s demo`` serves the demo app, ``nox -s bench`` runs the benchmarks.
+``nox -s tests-min`` runs each package's tests again on the lowest versions
+of its dependencies that it declares; ``.ci/run`` runs it as a step of its
+own.
 
 Packages are discovered from the folders: ``core/`` and every
 ``extensions/*/`` holding a ``pyproject.toml``. A requirement named ``vial``
@@ -22,6 +25,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Sequence
@@ -31,8 +35,10 @@ from typing import Any
 
 import nox
 from nox.command import CommandFailed
+from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -221,6 +227,185 @@ def _make_test_session(package: Package) -> None:
 
 for _package in PACKAGES.values():
     _make_test_session(_package)
+
+
+#: Seconds one test may run in ``tests-min`` before pytest-timeout fails it:
+#: an old library release that hangs must not hold CI until its own limit.
+MIN_TEST_TIMEOUT = 120
+
+
+@nox.session(name="tests-min", venv_backend="uv", tags=["tests-min"])
+@nox.parametrize(
+    "name", [nox.param(name, id=package.slug) for name, package in PACKAGES.items()]
+)
+def tests_min(session: nox.Session, name: str) -> None:
+    """Run a package's tests on the lowest dependency versions it declares.
+
+    ``nox -s tests-min`` runs every package, ``nox -s "tests-min(login)"``
+    one. The package comes with all its extras. Its third-party
+    requirements, and those of the vial packages it depends on or its
+    tests install, are resolved with uv's ``--resolution lowest-direct``:
+    each at the lower bound it declares, their own dependencies at the
+    newest compatible release (those ranges are other projects' promises,
+    not ours). A vial requirement is always met by its local folder, the
+    only version of it there is, so the lowest declared vial-core is the
+    one in core/. The test dependency group is not part of the declared
+    range: it resolves normally, held to those lowest versions by
+    constraints. The session fails when a bound cannot be met exactly on
+    this Python (no release of that number, yanked, or none installable
+    here): raise the bound. Bounds are checked on the interpreter that runs
+    nox; ``nox -P 3.13 -s tests-min`` checks another.
+    """
+    started = time.monotonic()
+    package = PACKAGES[name]
+    root = f"{package.name}{_extras_suffix(package.optional)}"
+    # Our packages that the tests install (vial-sqlalchemy in vial-tokens'
+    # tests) count too: the test venv must hold their requirements as well.
+    asked = [root, *_group(session, package, "test")]
+    local = _resolve(session, [(raw, True) for raw in asked])[0]
+    venv = Path(session.virtualenv.location)
+    python = _venv_python(venv)
+    # Not session.create_tmp(): it points TMPDIR inside the venv, and the
+    # core's tests take a module under sys.prefix for an installed one.
+    tmp = venv / "tests-min"
+    tmp.mkdir(exist_ok=True)
+    requirements = tmp / "lowest.in"
+    requirements.write_text(
+        "".join(
+            f"-e {PACKAGES[dist].path}{_extras_suffix(extras)}\n"
+            for dist, extras in local.items()
+        ),
+        encoding="utf-8",
+    )
+    lowest = tmp / "lowest.txt"
+    session.run(
+        "uv", "pip", "compile", "--quiet", "--resolution", "lowest-direct",
+        "--python", str(python), "--no-header", "--no-annotate",
+        "--output-file", str(lowest), str(requirements),
+    )  # fmt: skip
+    pins = _read_pins(lowest)
+    version = session.run(
+        "python", "-c", "import platform; print(platform.python_version())",
+        silent=True,
+    )  # fmt: skip
+    _check_lower_bounds(session, local, pins, str(version).strip())
+    constraints = tmp / "lowest-constraints.txt"
+    constraints.write_text(
+        "".join(f"{dist}=={pin}\n" for dist, pin in pins.items()), encoding="utf-8"
+    )
+    session.install(
+        *_install_args(session, [package], groups=["test"], extra=[root]),
+        "pytest-timeout",
+        "-c",
+        str(constraints),
+    )
+    installed = time.monotonic()
+    session.chdir(package.path)
+    session.run("pytest", f"--timeout={MIN_TEST_TIMEOUT}", *session.posargs)
+    session.log(
+        f"{package.name} at its lowest versions: resolved and installed in"
+        f" {installed - started:.0f} s, tested in {time.monotonic() - installed:.0f} s"
+    )
+
+
+def _read_pins(path: Path) -> dict[str, str]:
+    """Read the third-party pins of a compiled requirements file."""
+    # Ours are the "-e" lines, skipped with the other options.
+    pins: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        name, _, version = line.partition("==")
+        pins[canonicalize_name(Requirement(name).name)] = version.split(";")[0].strip()
+    return pins
+
+
+def _lower_bound(requirement: Requirement) -> Version | None:
+    """Return the highest ``>=``, ``~=`` or ``==`` version of a requirement."""
+    # None when it has no such clause: a range with no lower bound.
+    floors = [
+        Version(spec.version.removesuffix(".*"))
+        for spec in requirement.specifier
+        if spec.operator in (">=", "~=", "==")
+    ]
+    return max(floors, default=None)
+
+
+def _declared_bounds(
+    local: dict[str, set[str]], python_version: str
+) -> dict[str, list[tuple[Version | None, str]]]:
+    """Map each third-party library our packages require to their bounds."""
+    # Markers are read as on the venv's interpreter, which may not be the one
+    # running nox (``nox -P 3.12``).
+    environment = {key: str(value) for key, value in default_environment().items()}
+    environment["python_version"] = ".".join(python_version.split(".")[:2])
+    environment["python_full_version"] = python_version
+    declared: dict[str, list[tuple[Version | None, str]]] = {}
+    for name, extras in local.items():
+        package = PACKAGES[name]
+        requirements = list(package.dependencies)
+        for extra in sorted(extras):
+            requirements += package.optional[extra]
+        for raw in requirements:
+            requirement = Requirement(raw)
+            library = canonicalize_name(requirement.name)
+            if _is_vial_name(library) or (
+                requirement.marker and not requirement.marker.evaluate(environment)
+            ):
+                continue
+            where = f"{package.rel}/pyproject.toml: {raw!r}"
+            declared.setdefault(library, []).append((_lower_bound(requirement), where))
+    return declared
+
+
+def _check_lower_bounds(
+    session: nox.Session,
+    local: dict[str, set[str]],
+    pins: dict[str, str],
+    python_version: str,
+) -> None:
+    """Fail unless uv resolved each of our lower bounds to exactly itself."""
+    problems: list[str] = []
+    lowest: list[str] = []
+    held: list[str] = []
+    for library, bounds in sorted(_declared_bounds(local, python_version).items()):
+        problems += [
+            f"{where} has no lower bound; add one (>=)"
+            for bound, where in bounds
+            if bound is None
+        ]
+        floors = [(bound, where) for bound, where in bounds if bound is not None]
+        if not floors:
+            continue
+        # Where two of our packages bound the same library, the higher bound
+        # is the one that can be met; the lower one is vacuous, not false.
+        floor, where = max(floors)
+        pin = pins.get(library)
+        if pin is None:
+            problems.append(f"{where}: uv's resolution left {library} out")
+        elif Version(pin) != floor:
+            problems.append(
+                f"{where}: the lowest {library} that resolves on Python"
+                f" {python_version} is {pin}, not {floor} ({floor} does not"
+                " exist, is yanked, or has no release installable on this"
+                " Python); raise the bound to the lowest version that installs"
+                " and passes the tests"
+            )
+        else:
+            lowest.append(f"{library} {pin}")
+            held += [
+                f"{other} (held at {pin} by {where})"
+                for lower, other in floors
+                if lower < floor
+            ]
+    ours = ", ".join(f"{name} {PACKAGES[name].version}" for name in local)
+    session.log(f"Ours, from their folders (the lowest there is): {ours}")
+    session.log(f"At their declared lower bounds: {', '.join(lowest) or 'nothing'}")
+    for line in held:
+        session.log(f"Below another package's bound, not testable: {line}")
+    if problems:
+        session.error("False lower bounds:\n  " + "\n  ".join(problems))
 
 
 @nox.session(name="tests-bench", tags=["tests"])

@@ -1,103 +1,86 @@
 from __future__ import annotations
 
-import pytest
-from support import User
-from support import UserStore
+import os
+import typing as t
 
-from vial import Blueprint
-from vial import get_flashed_messages
-from vial import jsonify
-from vial import redirect
-from vial import request
-from vial import url_for
+import pytest
+import sqlalchemy as sa
+from backends import Backend
+from backends import BACKENDS
+from backends import check_postgresql
+from backends import check_redis
+from backends import closed_port
+from backends import DATABASE_URL_VARIABLE
+from backends import fold_skip
+from backends import REDIS_URL_VARIABLE
+from backends import RedisBackend
+from backends import service_url
+from backends import SQLBackend
+from support import build_app
+
 from vial import Vial
-from vial.typing import ResponseReturnValue
-from vial_login import confirm_login
-from vial_login import current_user
-from vial_login import fresh_login_required
-from vial_login import get_next_url
-from vial_login import login_fresh
-from vial_login import login_remembered
-from vial_login import login_required
-from vial_login import login_user
-from vial_login import LoginManager
-from vial_login import logout_user
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> t.Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Fold the skips for want of a database or Redis server into one line each."""
+    report = yield
+    fold_skip(report)
+    return report
 
 
 @pytest.fixture
 def app() -> Vial:
     """A small app with users, a login form and protected views."""
-    app = Vial("login_test")
-    app.config.update(TESTING=True, SECRET_KEY="test secret key")
-    store = UserStore()
-    store.add(User(1, "alice", "alice password"))
-    store.add(User(2, "bob", "bob password"))
-    store.add(User(3, "carol", "carol password", active=False))
-    app.config["TEST_USERS"] = store
+    return build_app()
 
-    manager = LoginManager(app)
-    manager.login_view = "login"
-    manager.refresh_view = "reauth"
-    manager.user_loader(store.load)
 
-    @app.route("/")
-    def index() -> str:
-        return "home"
+@pytest.fixture(scope="session")
+def postgresql_url() -> t.Iterator[sa.URL]:
+    """The test server's URL, with a schema of this run first on the search path."""
+    url = sa.make_url(service_url(DATABASE_URL_VARIABLE, "PostgreSQL"))
+    check_postgresql(url)
+    schema = f"vial_login_test_{os.getpid()}"
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield url.update_query_dict({"options": f"-csearch_path={schema}"})
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
 
-    @app.route("/login", methods=["GET", "POST"])
-    def login() -> ResponseReturnValue:
-        if request.method == "GET":
-            return jsonify(flashes=get_flashed_messages(with_categories=True))
-        user = store.by_name(request.form.get("name", ""))
-        if user is None or not user.check_password(request.form.get("password", "")):
-            return "bad credentials", 400
-        remember = request.form.get("remember") == "yes"
-        if not login_user(user, remember=remember):
-            return "inactive", 403
-        return redirect(get_next_url(url_for("index")) or "/")
 
-    @app.route("/reauth", methods=["GET", "POST"])
-    def reauth() -> ResponseReturnValue:
-        if request.method == "POST":
-            confirm_login()
-            return redirect(get_next_url("/") or "/")
-        return jsonify(flashes=get_flashed_messages(with_categories=True))
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The test Redis server's URL."""
+    url = service_url(REDIS_URL_VARIABLE, "Redis")
+    check_redis(url)
+    return url
 
-    @app.post("/logout")
-    def logout() -> str:
-        logout_user()
-        return "bye"
 
-    @app.route("/protected", methods=["GET", "POST", "OPTIONS"])
-    @login_required
-    def protected() -> str:
-        return f"hello {getattr(current_user, 'name', None)}"
-
-    @app.route("/fresh")
-    @fresh_login_required
-    def fresh() -> str:
-        return f"fresh {getattr(current_user, 'name', None)}"
-
-    @app.route("/me")
-    def me() -> ResponseReturnValue:
-        return jsonify(
-            id=current_user.get_id(),
-            authenticated=current_user.is_authenticated,
-            fresh=login_fresh(),
-            remembered=login_remembered(),
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: t.Any) -> t.Iterator[Backend]:
+    """The session registry on each store; ``backend.make_app()`` makes apps
+    sharing it."""
+    made: Backend
+    if request.param == "sqlite":
+        made = SQLBackend(
+            "sqlite",
+            f"sqlite:///{tmp_path / 'registry.db'}",
+            f"sqlite:///{tmp_path / 'missing' / 'registry.db'}",
         )
-
-    admin = Blueprint("admin", "admin", url_prefix="/admin")
-
-    @admin.route("/login")
-    def login_page() -> str:
-        return "admin login"
-
-    @admin.route("/")
-    @login_required
-    def dashboard() -> str:
-        return "dashboard"
-
-    app.register_blueprint(admin)
-    manager.blueprint_login_views["admin"] = "admin.login_page"
-    return app
+    elif request.param == "postgresql":
+        url: sa.URL = request.getfixturevalue("postgresql_url")
+        down = url.set(host="127.0.0.1", port=closed_port())
+        made = SQLBackend(
+            "postgresql",
+            url.render_as_string(hide_password=False),
+            down.render_as_string(hide_password=False),
+        )
+    else:
+        made = RedisBackend(request.getfixturevalue("redis_url"))
+    yield made
+    made.close()

@@ -22,6 +22,14 @@ def test_defaults() -> None:
     assert app.config["LOGIN_DISABLED"] is False
     assert app.config["LOGIN_PRESERVED_SESSION_KEYS"] == ["_flashes", "next"]
     assert app.config["LOGIN_ALWAYS_CLEAR_SESSION"] is False
+    # The session registry is off until an app asks for it.
+    assert app.config["LOGIN_SESSION_REGISTRY"] is None
+    assert app.config["LOGIN_SESSION_REGISTRY_URL"] is None
+    assert app.config["LOGIN_SESSION_REGISTRY_PREFIX"] == "vial-login:"
+    assert app.config["LOGIN_SESSION_REGISTRY_BIND"] is None
+    assert app.config["LOGIN_SESSION_REGISTRY_TABLE"] == "login_sessions"
+    assert app.config["LOGIN_SESSION_LAST_SEEN_INTERVAL"] == 60
+    assert app.config["LOGIN_SESSION_REGISTRY_ON_ERROR"] == "anonymous"
     # These fall back to the manager's attributes, so they stay unset.
     assert "SESSION_PROTECTION" not in app.config
     assert "FORCE_HOST_FOR_REDIRECTS" not in app.config

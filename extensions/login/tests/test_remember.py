@@ -20,6 +20,8 @@ from vial.testing import VialClient
 from vial_login import decode_cookie
 from vial_login import encode_cookie
 from vial_login.remember import cookie_duration
+from vial_login.remember import read_cookie
+from vial_login.remember import RememberedLogin
 
 
 def _login(
@@ -210,6 +212,41 @@ def test_login_duration_is_signed_into_the_cookie(
         assert decode_cookie(short) is None
         # A cookie with the app's one-year default is still fine then.
         assert decode_cookie(encode_cookie(alice.get_id())) == alice.get_id()
+
+
+def test_a_cookie_carries_a_registry_id(app: Vial) -> None:
+    with app.app_context():
+        value = encode_cookie("1:abc", max_age=60, login_id="z" * 43)
+        assert read_cookie(value) == RememberedLogin("1:abc", 60, "z" * 43)
+        assert decode_cookie(value) == "1:abc"
+        assert read_cookie(encode_cookie("1:abc", max_age=60)) == RememberedLogin(
+            "1:abc", 60, None
+        )
+
+
+@pytest.mark.parametrize(
+    "data", [["1:abc", 60, 7], ["1:abc", 60, None], ["1", 60, "a", "b"]]
+)
+def test_a_cookie_of_another_shape_is_refused(app: Vial, data: list[object]) -> None:
+    serializer = URLSafeTimedSerializer(
+        "test secret key",
+        salt="vial-login.remember-cookie",
+        signer_kwargs={"digest_method": hashlib.sha256},
+    )
+    with app.app_context():
+        assert read_cookie(serializer.dumps(data)) is None
+
+
+def test_without_a_registry_a_cookie_with_a_registry_id_still_logs_in(
+    app: Vial,
+) -> None:
+    alice = users(app).by_name("alice")
+    assert alice is not None
+    with app.app_context():
+        value = encode_cookie(alice.get_id(), login_id="z" * 43)
+    client = app.test_client()
+    client.set_cookie("remember_token", value)
+    assert body(client.get("/me"))["authenticated"] is True
 
 
 def test_login_user_duration_sets_expiry(app: Vial) -> None:

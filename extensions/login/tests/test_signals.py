@@ -4,6 +4,7 @@ import typing as t
 from contextlib import ExitStack
 
 import pytest
+from backends import Backend
 from support import log_in
 from support import manager_of
 from support import users
@@ -11,6 +12,8 @@ from support import users
 from vial import Vial
 from vial.testing import VialClient
 from vial_login import session_protected
+from vial_login import session_rejected
+from vial_login import session_revoked
 from vial_login import user_accessed
 from vial_login import user_loaded_from_cookie
 from vial_login import user_loaded_from_request
@@ -36,6 +39,8 @@ def received() -> t.Iterator[Received]:
         "needs_refresh": user_needs_refresh,
         "accessed": user_accessed,
         "protected": session_protected,
+        "revoked": session_revoked,
+        "rejected": session_rejected,
     }
     with ExitStack() as stack:
         for name, signal in signals.items():
@@ -114,3 +119,69 @@ def test_session_protected_signal(
     received.clear()
     client.get("/protected")
     assert "protected" not in _names(received)
+
+
+def _registry_log(log: Received) -> list[tuple[str, dict[str, t.Any]]]:
+    return [(n, k) for n, _, k in log if n in ("revoked", "rejected")]
+
+
+def _login_id(client: VialClient) -> str:
+    with client.session_transaction() as sess:
+        return str(sess["_login_id"])
+
+
+def test_session_revoked_signal(backend: Backend, received: Received) -> None:
+    app = backend.make_app()
+    alice, bob = users(app).by_name("alice"), users(app).by_name("bob")
+    assert alice is not None
+    assert bob is not None
+    client = app.test_client()
+    log_in(client)
+    first = _login_id(client)
+    log_in(client, "bob")
+    second = _login_id(client)
+    client.post("/logout")
+    log_in(client)
+    third = _login_id(client)
+    client.post("/logout-everywhere")
+    log_in(client)
+    fourth = _login_id(client)
+    app.test_client().post(f"/admin/sessions/{fourth}/revoke")
+    revoked = [(s, k) for n, s, k in received if n == "revoked"]
+    assert revoked == [
+        (app, {"session_id": first, "user_id": alice.get_id(), "reason": "login"}),
+        (app, {"session_id": second, "user_id": bob.get_id(), "reason": "logout"}),
+        (
+            app,
+            {
+                "session_id": third,
+                "user_id": alice.get_id(),
+                "reason": "logout_everywhere",
+            },
+        ),
+        (app, {"session_id": fourth, "user_id": alice.get_id(), "reason": "revoked"}),
+    ]
+
+
+def test_session_rejected_signal(backend: Backend, received: Received) -> None:
+    app = backend.make_app()
+    alice = users(app).by_name("alice")
+    assert alice is not None
+    client = app.test_client()
+    log_in(client, remember=True)
+    login_id = _login_id(client)
+    session_copy, cookie_copy = app.test_client(), app.test_client()
+    session_copy.set_cookie("session", client.get_cookie("session").value)  # type: ignore[union-attr]
+    cookie_copy.set_cookie(
+        "remember_token",
+        client.get_cookie("remember_token").value,  # type: ignore[union-attr]
+    )
+    client.post("/logout")
+    received.clear()
+    session_copy.get("/protected")
+    cookie_copy.get("/protected")
+    expected = {"session_id": login_id, "user_id": alice.get_id()}
+    assert _registry_log(received) == [
+        ("rejected", {**expected, "source": "session"}),
+        ("rejected", {**expected, "source": "remember"}),
+    ]

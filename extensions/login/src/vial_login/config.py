@@ -55,7 +55,16 @@ AUTH_HEADER_NAME = "Authorization"
 ID_ATTRIBUTE = "get_id"
 
 #: Session keys vial-login writes; "strong" session protection removes them.
-SESSION_KEYS = {"_user_id", "_remember", "_remember_seconds", "_id", "_fresh", "next"}
+#: ``_login_id`` is the login's id in the session registry, when there is one.
+SESSION_KEYS = {
+    "_user_id",
+    "_remember",
+    "_remember_seconds",
+    "_id",
+    "_fresh",
+    "_login_id",
+    "next",
+}
 
 #: The session keys of vial-login that describe a login; a new login never
 #: inherits them from the session it starts in.
@@ -67,6 +76,14 @@ EXEMPT_METHODS = {"OPTIONS"}
 
 #: Whether ``unauthorized`` stores ``next`` in the session instead of the URL.
 USE_SESSION_FOR_NEXT = False
+
+#: How often, at most, a login's "last seen" time is written, in seconds.
+LAST_SEEN_INTERVAL = 60
+
+#: What a request of a logged-in session gets while the registry's store
+#: cannot be reached: "anonymous" (served as anonymous, nothing ended) or
+#: "error" (a 503 error).
+REGISTRY_ON_ERROR = "anonymous"
 
 # The keys whose default is UNSET are only read, never set, because their
 # fallback is an attribute of the LoginManager.
@@ -142,6 +159,52 @@ OPTIONS = ConfigOptions(
         " data of an anonymous session (a cart, the page to return to), as"
         " Flask-Login and Django do, and empties only a session that held"
         " another user's login; a logout removes only the login.",
+    ),
+    ConfigOption(
+        "LOGIN_SESSION_REGISTRY",
+        None,
+        "The server-side session registry that makes logouts final: None (off),"
+        ' "sqlalchemy" (a table in the app\'s vial-sqlalchemy database,'
+        ' vial-login[sqlalchemy]), "redis" (vial-login[redis], at'
+        " LOGIN_SESSION_REGISTRY_URL), or a store object. Without it, a session"
+        " or remember-me cookie copied before a logout stays valid until it"
+        " expires.",
+    ),
+    ConfigOption(
+        "LOGIN_SESSION_REGISTRY_URL",
+        None,
+        'The Redis URL of the "redis" registry, such as "redis://localhost:6379/0".',
+    ),
+    ConfigOption(
+        "LOGIN_SESSION_REGISTRY_PREFIX",
+        "vial-login:",
+        'The prefix of the "redis" registry\'s keys.',
+    ),
+    ConfigOption(
+        "LOGIN_SESSION_REGISTRY_BIND",
+        None,
+        'The vial-sqlalchemy bind key of the "sqlalchemy" registry\'s table;'
+        " None is the default database.",
+    ),
+    ConfigOption(
+        "LOGIN_SESSION_REGISTRY_TABLE",
+        "login_sessions",
+        'The table name of the "sqlalchemy" registry; db.create_all() (or a'
+        " migration) creates it.",
+    ),
+    ConfigOption(
+        "LOGIN_SESSION_LAST_SEEN_INTERVAL",
+        LAST_SEEN_INTERVAL,
+        "Seconds between two writes of a login's last-seen time and address, so"
+        " that a busy session does not write on every request.",
+    ),
+    ConfigOption(
+        "LOGIN_SESSION_REGISTRY_ON_ERROR",
+        REGISTRY_ON_ERROR,
+        'While the registry\'s store cannot be reached: "anonymous" serves'
+        " logged-in sessions as anonymous and logs the error (nothing is ended;"
+        ' they work again once the store is back), "error" answers 503. Logins'
+        " and logouts answer 503 either way, since they cannot be recorded.",
     ),
     ConfigOption(
         "SESSION_PROTECTION",

@@ -29,12 +29,16 @@ from vial.ext import wants_json
 
 from . import config as _config
 from .mixins import AnonymousUserMixin
+from .registry import registry_from_config
+from .registry import SessionRegistryUnavailable
 from .remember import clear_cookie
 from .remember import read_cookie
 from .remember import set_cookie
 from .sessions import create_identifier
+from .sessions import end_login
 from .sessions import start_login
 from .signals import session_protected
+from .signals import session_rejected
 from .signals import user_accessed
 from .signals import user_loaded_from_cookie
 from .signals import user_loaded_from_request
@@ -131,19 +135,27 @@ class LoginManager:
         """Set the manager up on ``app``.
 
         On an app that already has a manager, this one replaces it, as in
-        Flask-Login; the app's hooks are not added twice.
+        Flask-Login; the app's hooks are not added twice. The session
+        registry that ``LOGIN_SESSION_REGISTRY`` names is set up here.
+
+        :raises RuntimeError: the registry's extra is not installed, or what
+            it needs (vial-sqlalchemy, a URL) is not set up.
+        :raises ValueError: a registry setting has a value it cannot have.
         """
         previous = STATE.find(app)
         context_processor = previous is not None and previous.context_processor
-        # Hooks first: if the app refuses them (it has served requests
-        # already), it must not look as if logins were set up.
+        _config.OPTIONS.apply(app)
+        # The registry's store is imported and made here, so a setting that
+        # cannot work fails now, not at the first request.
+        registry = registry_from_config(app)
+        # Hooks before the state: if the app refuses them (it has served
+        # requests already), it must not look as if logins were set up.
         if previous is None:
             app.after_request(_update_remember_cookie)
         if add_context_processor and not context_processor:
             app.context_processor(_user_context_processor)
             context_processor = True
-        _config.OPTIONS.apply(app)
-        STATE.register(app, LoginState(self, context_processor))
+        STATE.register(app, LoginState(self, context_processor, registry))
         # Flask-Login's name: its users read ``current_app.login_manager``.
         setattr(app, "login_manager", self)  # noqa: B010
         request_user_loaded.connect(_use_request_user)
@@ -267,7 +279,11 @@ class LoginManager:
 
         A user another extension authenticated for this request
         (:func:`vial.ext.set_request_user`) comes first; then the session,
-        the remember-me cookie and the ``request_loader``.
+        the remember-me cookie and the ``request_loader``. With a session
+        registry, the session's login and the cookie's must be live in it;
+        while its store cannot be reached, they are not used for this request
+        (or a 503 error is raised, with ``LOGIN_SESSION_REGISTRY_ON_ERROR =
+        "error"``), and nothing is ended.
         """
         request_user = get_request_user()
         if request_user is not None:
@@ -285,20 +301,65 @@ class LoginManager:
             self._update_request_context_with_user()
             return
         user = None
-        user_id = session.get("_user_id")
-        if user_id is not None and self._user_callback is not None:
-            user = self._user_callback(user_id)
-        if user is None:
-            request = get_request()
+        request = get_request()
+        try:
+            user_id = session.get("_user_id")
+            if user_id is not None and not self._session_registered(user_id):
+                user_id = None
+            if user_id is not None and self._user_callback is not None:
+                user = self._user_callback(user_id)
             cookie = request.cookies.get(app.config["REMEMBER_COOKIE_NAME"])
-            if cookie is not None and session.get("_remember") != "clear":
+            if (
+                user is None
+                and cookie is not None
+                and session.get("_remember") != "clear"
+            ):
                 user = self._load_user_from_remember_cookie(cookie)
                 if user is None:
-                    # A forged, expired or stale cookie: have the browser drop it.
+                    # A forged, expired, stale or revoked cookie: have the
+                    # browser drop it.
                     session["_remember"] = "clear"
-            if user is None and self._request_callback is not None:
-                user = self._load_user_from_request(request)
+        except SessionRegistryUnavailable as error:
+            self._registry_unavailable(error)
+            user = None
+        if user is None and self._request_callback is not None:
+            user = self._load_user_from_request(request)
         self._update_request_context_with_user(user)
+
+    def _session_registered(self, user_id: t.Any) -> bool:
+        """Check the session's login against the session registry.
+
+        Returns whether it may be used: always without a registry. A login
+        the registry does not know is ended in this session (its keys
+        removed, the remember-me cookie dropped), as a logout would.
+
+        :raises SessionRegistryUnavailable: the store cannot be reached.
+        """
+        app = get_app()
+        registry = STATE.get(app).registry
+        login_id = session.get("_login_id")
+        if registry is None or registry.check(login_id, user_id):
+            return True
+        end_login(app)
+        identity_changed.send(app, user=None, reason="logout")
+        session_rejected.send(
+            app, session_id=login_id, user_id=user_id, source="session"
+        )
+        return False
+
+    def _registry_unavailable(self, error: SessionRegistryUnavailable) -> None:
+        """Serve the request as anonymous while the registry is down, or raise."""
+        app = get_app()
+        registry = STATE.get(app).registry
+        if registry is not None and registry.on_error == "error":
+            raise error
+        app.logger.error(
+            "The session registry's store cannot be reached, so this request is"
+            " served as anonymous; sessions are not ended and work again once"
+            " the store is back. Set LOGIN_SESSION_REGISTRY_ON_ERROR = 'error'"
+            " to answer 503 instead.",
+            exc_info=error,
+        )
 
     def _session_protection_failed(self) -> bool:
         """Check the session was made for this client; act on it if not.
@@ -335,20 +396,39 @@ class LoginManager:
         :data:`vial.ext.identity_changed` (``reason="remember"``), so that
         nothing planted in the session before (a CSRF secret) acts as the
         user, then :data:`~vial_login.signals.user_loaded_from_cookie`.
+
+        With a session registry, the cookie's login must be live in it; the
+        session then continues that login (same registry id), so ending it
+        ends the cookie and the session together.
+
+        :raises SessionRegistryUnavailable: the registry's store cannot be
+            reached.
         """
         loaded = read_cookie(cookie)
         if loaded is None or self._user_callback is None:
             return None
-        user_id, seconds = loaded
-        user = self._user_callback(user_id)
+        app = get_app()
+        registry = STATE.get(app).registry
+        if registry is not None and not registry.check(loaded.login_id, loaded.user_id):
+            session_rejected.send(
+                app,
+                session_id=loaded.login_id,
+                user_id=loaded.user_id,
+                source="remember",
+            )
+            return None
+        user = self._user_callback(loaded.user_id)
         if user is None:
             return None
-        app = get_app()
         start_login(
-            app, user_id, fresh=False, identifier=self._session_identifier_generator()
+            app,
+            loaded.user_id,
+            fresh=False,
+            identifier=self._session_identifier_generator(),
+            login_id=None if registry is None else loaded.login_id,
         )
         # Renewals keep the lifetime chosen at login.
-        session["_remember_seconds"] = seconds
+        session["_remember_seconds"] = loaded.seconds
         # Receivers may read current_user: it must not load the user again.
         self._update_request_context_with_user(user)
         identity_changed.send(app, user=user, reason="remember")
@@ -388,7 +468,12 @@ class LoginManager:
         Its lifetime is the one chosen at login, else
         ``REMEMBER_COOKIE_DURATION``.
         """
-        set_cookie(response, str(session["_user_id"]), session.get("_remember_seconds"))
+        set_cookie(
+            response,
+            str(session["_user_id"]),
+            session.get("_remember_seconds"),
+            login_id=session.get("_login_id"),
+        )
 
     def _clear_cookie(self, response: Response) -> None:
         """Delete the remember-me cookie on ``response``."""

@@ -1,16 +1,20 @@
 """The remember-me cookie: signed, salted and expiring.
 
-The cookie holds the user's id as ``get_id()`` returns it, and the lifetime
-chosen at login, signed by :func:`vial.ext.get_serializer` with the app's
+The cookie holds the user's id as ``get_id()`` returns it, the lifetime
+chosen at login and, with a session registry, the login's registry id,
+signed by :func:`vial.ext.get_serializer` with the app's
 ``SECRET_KEY`` (and accepted under any of ``SECRET_KEY_FALLBACKS``),
 HMAC-SHA256 and a salt of its own, so no other signed value of the app can
 pass for it. The signature
 carries the time of signing and the cookie is refused once it is older than
 its lifetime, whatever the browser does with the cookie's expiry date.
 
-A stolen cookie stays valid until it expires, unless the id it carries
-stops loading a user: return an id from ``get_id()`` that changes when the
-password changes, and a password change ends every remembered login.
+Without a session registry, a stolen cookie stays valid until it expires,
+unless the id it carries stops loading a user: return an id from
+``get_id()`` that changes when the password changes, and a password change
+ends every remembered login. With the registry, the cookie is refused as
+soon as its login is ended (logout, "log out everywhere", an admin), since
+its registry id is checked like the session's.
 """
 
 from __future__ import annotations
@@ -63,13 +67,28 @@ def cookie_duration(value: t.Any) -> timedelta:
     )
 
 
-def _default_seconds(app: Vial) -> float:
+class RememberedLogin(t.NamedTuple):
+    """What a valid remember-me cookie carries."""
+
+    #: The user's id, as ``get_id()`` gave it.
+    user_id: str
+    #: The cookie's lifetime in seconds, chosen at login.
+    seconds: int
+    #: The login's session registry id; None in cookies made without one.
+    login_id: str | None
+
+
+def default_seconds(app: Vial) -> float:
+    """Return the configured lifetime of remember-me cookies, in seconds."""
     duration = app.config.get("REMEMBER_COOKIE_DURATION", COOKIE_DURATION)
     return cookie_duration(duration).total_seconds()
 
 
 def encode_cookie(
-    payload: str, key: str | bytes | None = None, max_age: float | None = None
+    payload: str,
+    key: str | bytes | None = None,
+    max_age: float | None = None,
+    login_id: str | None = None,
 ) -> str:
     """Sign ``payload`` (a user id) into a remember-me cookie value.
 
@@ -77,30 +96,38 @@ def encode_cookie(
     :param key: The signing key; the app's ``SECRET_KEY`` by default.
     :param max_age: Seconds the cookie stays valid; ``REMEMBER_COOKIE_DURATION``
         by default.
+    :param login_id: The login's session registry id, if there is one.
+
+    .. versionchanged:: 0.2
+        The ``login_id`` parameter.
     """
     if max_age is None:
-        max_age = _default_seconds(get_app())
-    return _serializer(key).dumps([str(payload), int(max_age)])
+        max_age = default_seconds(get_app())
+    data: list[t.Any] = [str(payload), int(max_age)]
+    if login_id is not None:
+        data.append(login_id)
+    return _serializer(key).dumps(data)
 
 
-def read_cookie(cookie: str, key: str | bytes | None = None) -> tuple[str, int] | None:
-    """Return the user id and lifetime a valid cookie carries, else None."""
+def read_cookie(cookie: str, key: str | bytes | None = None) -> RememberedLogin | None:
+    """Return what a valid cookie carries, else None."""
     serializer = _serializer(key)
     try:
         data = serializer.loads(cookie)
         if (
             not isinstance(data, list)
-            or len(data) != 2
+            or len(data) not in (2, 3)
             or not isinstance(data[0], str)
             or isinstance(data[1], bool)
             or not isinstance(data[1], int)
+            or (len(data) == 3 and not isinstance(data[2], str))
         ):
             return None
         # Check the signature's age against the lifetime signed with it.
         serializer.loads(cookie, max_age=data[1])
     except BadSignature:  # also raised for expired and malformed cookies
         return None
-    return data[0], data[1]
+    return RememberedLogin(data[0], data[1], data[2] if len(data) == 3 else None)
 
 
 def decode_cookie(cookie: str, key: str | bytes | None = None) -> str | None:
@@ -113,18 +140,24 @@ def decode_cookie(cookie: str, key: str | bytes | None = None) -> str | None:
     return None if loaded is None else loaded[0]
 
 
-def set_cookie(response: Response, user_id: str, seconds: float | None) -> None:
+def set_cookie(
+    response: Response,
+    user_id: str,
+    seconds: float | None,
+    login_id: str | None = None,
+) -> None:
     """Set the remember-me cookie for ``user_id`` on ``response``.
 
     :param seconds: The lifetime chosen at login, or None for the configured one.
+    :param login_id: The login's session registry id, if there is one.
     """
     app = get_app()
     config = app.config
     if seconds is None:
-        seconds = _default_seconds(app)
+        seconds = default_seconds(app)
     response.set_cookie(
         config["REMEMBER_COOKIE_NAME"],
-        value=encode_cookie(user_id, max_age=seconds),
+        value=encode_cookie(user_id, max_age=seconds, login_id=login_id),
         max_age=int(seconds),
         expires=datetime.now(timezone.utc) + timedelta(seconds=seconds),
         domain=config["REMEMBER_COOKIE_DOMAIN"],

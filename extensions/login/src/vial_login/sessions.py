@@ -68,13 +68,21 @@ def clear_session(app: Vial) -> None:
         session.permanent = True
 
 
-def start_login(app: Vial, user_id: t.Any, *, fresh: bool, identifier: str) -> None:
+def start_login(
+    app: Vial,
+    user_id: t.Any,
+    *,
+    fresh: bool,
+    identifier: str,
+    login_id: str | None = None,
+) -> None:
     """Store a login of ``user_id`` in the session, by the policy above.
 
     :param user_id: the id the user loader will receive back.
     :param fresh: whether the user just proved who they are (a password),
         rather than being restored from a cookie.
     :param identifier: the digest binding the session to this client.
+    :param login_id: the login's id in the session registry, if there is one.
     """
     previous = session.get("_user_id")
     if app.config["LOGIN_ALWAYS_CLEAR_SESSION"] or (
@@ -87,6 +95,8 @@ def start_login(app: Vial, user_id: t.Any, *, fresh: bool, identifier: str) -> N
     session["_user_id"] = user_id
     session["_fresh"] = fresh
     session["_id"] = identifier
+    if login_id is not None:
+        session["_login_id"] = login_id
 
 
 def end_login(app: Vial) -> None:

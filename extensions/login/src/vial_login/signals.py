@@ -25,6 +25,26 @@ Every signal's sender is the application.
 ``session_protected``
     Sent when session protection found the session used from another client
     and marked it not fresh ("basic") or emptied it ("strong").
+``session_revoked``
+    Sent when the session registry ended a login (see
+    :mod:`vial_login.registry`), once per login, by the process that ended
+    it. Keyword arguments: ``session_id``, the login's registry id;
+    ``user_id``, the user's id as the ``user_loader`` receives it;
+    ``reason``: ``"logout"`` (:func:`~vial_login.logout_user`), ``"login"``
+    (a new login in the same session replaced it),
+    ``"logout_everywhere"`` (:func:`~vial_login.logout_everywhere`) or
+    ``"revoked"`` (:func:`~vial_login.revoke_session`).
+
+    .. versionadded:: 0.2
+``session_rejected``
+    Sent when a request came with a login that the session registry does not
+    know (ended, expired or never issued), which is then logged out: a copy
+    of a cookie used after its logout sends it. Keyword arguments:
+    ``session_id``, the registry id the request carried (``None`` if it
+    carried none, any other value if it was not a string); ``user_id``;
+    ``source``: ``"session"`` or ``"remember"`` (the remember-me cookie).
+
+    .. versionadded:: 0.2
 """
 
 from __future__ import annotations
@@ -42,3 +62,5 @@ user_unauthorized = _signals.signal("unauthorized")
 user_needs_refresh = _signals.signal("needs-refresh")
 user_accessed = _signals.signal("accessed")
 session_protected = _signals.signal("session-protected")
+session_revoked = _signals.signal("session-revoked")
+session_rejected = _signals.signal("session-rejected")

@@ -19,6 +19,8 @@ import typing as t
 
 from vial.ext import ExtensionKey
 
+from .registry import SessionRegistry
+
 if t.TYPE_CHECKING:
     from vial import Vial
 
@@ -53,19 +55,28 @@ class ManagerLike(t.Protocol):
 
 
 class LoginState:
-    """What vial-login keeps for one app: the manager that serves it.
+    """What vial-login keeps for one app: the manager that serves it, and the
+    app's session registry.
 
     :param manager: the app's login manager; its settings (``login_view``,
         the loaders...) may be shared with other apps.
     :param context_processor: whether ``current_user`` was added to the
         app's templates.
+    :param registry: the app's session registry, or None when
+        ``LOGIN_SESSION_REGISTRY`` is off.
     """
 
-    __slots__ = ("context_processor", "manager")
+    __slots__ = ("context_processor", "manager", "registry")
 
-    def __init__(self, manager: ManagerLike, context_processor: bool) -> None:
+    def __init__(
+        self,
+        manager: ManagerLike,
+        context_processor: bool,
+        registry: SessionRegistry | None = None,
+    ) -> None:
         self.manager = manager
         self.context_processor = context_processor
+        self.registry = registry
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.manager!r}>"
@@ -88,3 +99,12 @@ def get_manager(app: Vial | None = None) -> ManagerLike:
         no application context; the message says how to fix it.
     """
     return STATE.get(app).manager
+
+
+def find_registry(app: Vial | None = None) -> SessionRegistry | None:
+    """Return the session registry of ``app`` (or the current app), None when off.
+
+    :raises RuntimeError: vial-login is not set up on the app, or there is
+        no application context.
+    """
+    return STATE.get(app).registry

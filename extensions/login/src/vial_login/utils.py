@@ -34,6 +34,7 @@ from vial.ext import session
 
 from .config import EXEMPT_METHODS
 from .remember import decode_cookie as decode_cookie
+from .remember import default_seconds
 from .remember import encode_cookie as encode_cookie
 from .sessions import create_identifier
 from .sessions import end_login
@@ -41,6 +42,7 @@ from .sessions import start_login
 from .signals import user_logged_in
 from .signals import user_logged_out
 from .signals import user_login_confirmed
+from .state import find_registry
 from .state import get_manager
 
 if t.TYPE_CHECKING:
@@ -159,6 +161,11 @@ def login_user(
     :data:`vial.ext.identity_changed` (``reason="login"``), then
     :data:`~vial_login.signals.user_logged_in`.
 
+    With a session registry, the login gets a new registry record (and a
+    login this session held before is revoked); if the registry's store
+    cannot be reached, nothing changes and
+    :class:`~vial_login.SessionRegistryUnavailable` (503) is raised.
+
     :param user: The user object; its id comes from the manager's
         ``id_attribute`` (``get_id`` by default).
     :param remember: Also set the remember-me cookie.
@@ -171,7 +178,8 @@ def login_user(
 
     .. versionchanged:: 0.2
         An anonymous session keeps its data; only a session that held
-        another login is emptied. Sends ``identity_changed``.
+        another login is emptied. Sends ``identity_changed``. Records the
+        login in the session registry.
     """
     if not force and not user.is_active:
         return False
@@ -184,8 +192,24 @@ def login_user(
     app = get_app()
     manager = get_manager(app)
     user_id = getattr(user, manager.id_attribute)()
+    login_id = None
+    registry = find_registry(app)
+    if registry is not None:
+        # The login this session held ends here; a copy of its cookies
+        # must not outlive it.
+        registry.revoke(session.get("_login_id"), reason="login")
+        seconds = None
+        if remember:
+            seconds = (
+                default_seconds(app) if duration is None else duration.total_seconds()
+            )
+        login_id = registry.open(user_id, remember_seconds=seconds)
     start_login(
-        app, user_id, fresh=fresh, identifier=manager._session_identifier_generator()
+        app,
+        user_id,
+        fresh=fresh,
+        identifier=manager._session_identifier_generator(),
+        login_id=login_id,
     )
     if remember:
         session["_remember"] = "set"
@@ -207,9 +231,19 @@ def logout_user() -> bool:
     Sends :data:`~vial_login.signals.user_logged_out` with the user who was
     logged in, then :data:`vial.ext.identity_changed` (``user=None``,
     ``reason="logout"``).
+
+    With a session registry, the login is revoked first, so that copies of
+    this session's cookies stop working everywhere; if the registry's store
+    cannot be reached, nothing changes and
+    :class:`~vial_login.SessionRegistryUnavailable` (503) is raised. Without
+    one, copies of the session cookie taken before stay valid until they
+    expire: only this browser's cookies are changed.
     """
     app = get_app()
     user = _get_user()
+    registry = find_registry(app)
+    if registry is not None:
+        registry.revoke(session.get("_login_id"), reason="logout")
     end_login(app)
     user_logged_out.send(app, user=user)
     get_manager(app)._update_request_context_with_user()
