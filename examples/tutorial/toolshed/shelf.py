@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing as t
+
 from sqlalchemy import select
 from vial import abort
 from vial import Blueprint
@@ -18,6 +20,7 @@ from toolshed.extensions import db
 from toolshed.forms import ToolForm
 from toolshed.models import LendingError
 from toolshed.models import lent_tools
+from toolshed.models import Member
 from toolshed.models import Tool
 from toolshed.models import tool_or_404
 
@@ -45,34 +48,37 @@ def add() -> str | BaseResponse:
     return render_template("shelf/add.html", form=form)
 
 
-@bp.post("/tools/<int:tool_id>/borrow")
-@login_required
-def borrow(tool_id: int) -> BaseResponse:
-    """Lend the tool to the current member."""
+def _change_loan(
+    tool_id: int, change: t.Callable[[Tool, Member], None], done: str
+) -> BaseResponse:
+    """Apply a lending change for the current member, flash how it went
+    (``done`` is formatted with the tool), and go back to the shelf."""
     tool = tool_or_404(tool_id)
     try:
-        tool.lend_to(current_user)
+        change(tool, current_user)
     except LendingError as e:
         flash(str(e), "error")
     else:
         db.session.commit()
-        flash(f"Enjoy the {tool.name}; {tool.owner.name} lent it to you.")
+        flash(done.format(tool=tool))
     return redirect(url_for("shelf.index"))
+
+
+@bp.post("/tools/<int:tool_id>/borrow")
+@login_required
+def borrow(tool_id: int) -> BaseResponse:
+    """Lend the tool to the current member."""
+    done = "Enjoy the {tool.name}; {tool.owner.name} lent it to you."
+    return _change_loan(tool_id, Tool.lend_to, done)
 
 
 @bp.post("/tools/<int:tool_id>/return")
 @login_required
 def give_back(tool_id: int) -> BaseResponse:
     """Put a lent tool back on the shelf."""
-    tool = tool_or_404(tool_id)
-    try:
-        tool.take_back(current_user)
-    except LendingError as e:
-        flash(str(e), "error")
-    else:
-        db.session.commit()
-        flash(f"The {tool.name} is back on the shelf.")
-    return redirect(url_for("shelf.index"))
+    return _change_loan(
+        tool_id, Tool.take_back, "The {tool.name} is back on the shelf."
+    )
 
 
 @bp.post("/tools/<int:tool_id>/remove")
