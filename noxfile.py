@@ -2,7 +2,8 @@
 
 ``nox`` with no arguments runs the package test sessions, the benchmark
 harness's tests, the integration suite, the extension template's
-copy-rename test, lint, typing, the docs build and the build check.
+copy-rename test, the tutorial app's tests, lint, typing, the docs build
+and the build check.
 ``nox -s demo`` serves the demo app, ``nox -s bench`` runs the benchmarks.
 ``nox -s tests-min`` runs each package's tests again on the lowest versions
 of its dependencies that it declares; ``.ci/run`` runs it as a step of its
@@ -55,6 +56,8 @@ RELEASE_CHECKS = ROOT / ".ci" / "release_checks.py"
 BENCH_SCRIPT = ROOT / "benchmarks" / "run.py"
 #: The extension author's kit: the template extension and its copy-rename test.
 TEMPLATE_DIR = ROOT / "extension-template"
+#: The tutorial's final app (docs/tutorial.rst builds it step by step).
+TUTORIAL_DIR = ROOT / "examples" / "tutorial"
 #: Pins of the benchmark venvs, also used where nox installs gunicorn for the
 #: harness's tests and type check.
 BENCH_CONSTRAINTS = ROOT / "benchmarks" / "requirements" / "constraints.txt"
@@ -481,6 +484,18 @@ def template(session: nox.Session) -> None:
     )  # fmt: skip
 
 
+@nox.session(tags=["tests"])
+def tutorial(session: nox.Session) -> None:
+    """Run the tutorial app's tests, which also check that every code block
+    of docs/tutorial.rst comes from its files and every command runs."""
+    project = _load_package(TUTORIAL_DIR)
+    wanted = [*project.dependencies, *_group(session, project, "test")]
+    # Its vial dependencies come from their folders, like everywhere here.
+    session.install(*_install_args(session, [], extra=wanted), "-e", str(TUTORIAL_DIR))
+    session.chdir(TUTORIAL_DIR)
+    session.run("pytest", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check the whole repository with ruff (lint rules and formatting)."""
@@ -492,7 +507,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typing(session: nox.Session) -> None:
     """Run mypy --strict over the sources and tests of every package, the
-    integration suite and the benchmark harness."""
+    integration suite, the tutorial's app and the benchmark harness."""
     session.install(
         "mypy",
         "-r",
@@ -532,6 +547,21 @@ def typing(session: nox.Session) -> None:
         )
     except CommandFailed:
         failed.append(INTEGRATION_DIR.relative_to(ROOT).as_posix())
+    # The tutorial's app, its tests and its migrations (env.py and the
+    # revisions are the project's code too).
+    session.chdir(TUTORIAL_DIR)
+    try:
+        session.run(
+            "mypy",
+            "--config-file",
+            str(ROOT / "mypy.ini"),
+            "toolshed",
+            "tests",
+            "migrations",
+            *session.posargs,
+        )
+    except CommandFailed:
+        failed.append(TUTORIAL_DIR.relative_to(ROOT).as_posix())
     # The benchmark harness and its tests. The scenario apps of the other
     # frameworks import packages that live only in the benchmark venvs.
     bench_dir = BENCH_SCRIPT.parent
@@ -805,6 +835,7 @@ nox.options.sessions = [
     "tests-bench",
     "integration",
     "template",
+    "tutorial",
     "lint",
     "typing",
     "docs",
