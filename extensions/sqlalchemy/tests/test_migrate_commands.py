@@ -196,6 +196,40 @@ def test_autogenerate_follows_the_models(
         assert found["name"].length == 50
 
 
+class Tags(sa.types.TypeDecorator[list[str]]):
+    """A column type of the app's own: tags stored as one comma-separated text."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: list[str] | None, dialect: t.Any) -> str | None:
+        return None if value is None else ",".join(value)
+
+    def process_result_value(self, value: str | None, dialect: t.Any) -> list[str]:
+        return [] if not value else value.split(",")
+
+
+def test_a_revision_imports_the_apps_column_types(
+    app: Vial, db: SQLAlchemy, migrate: Migrate, migrations: str
+) -> None:
+    define_table(
+        db,
+        "note",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("tags", Tags()),
+    )
+    with app.app_context():
+        init()
+        make_migration(message="notes", rev_id="r1")
+        text = read_revision(migrations, "r1")
+        assert f"import {Tags.__module__}\n" in text
+        assert f"{Tags.__module__}.Tags()" in text
+        upgrade()
+        assert "note" in table_names(db)
+        downgrade()
+        assert "note" not in table_names(db)
+
+
 def test_migrate_without_changes_writes_nothing(
     app: Vial,
     db: SQLAlchemy,

@@ -11,6 +11,7 @@ from vial_sqlalchemy import SQLAlchemy
 from vial_sqlalchemy.migrate import Migrate
 from vial_sqlalchemy.migrate import MigrateState
 from vial_sqlalchemy.migrate.alembic_config import Config
+from vial_sqlalchemy.migrate.extension import import_column_types
 
 MakeDB = t.Callable[..., SQLAlchemy]
 
@@ -27,6 +28,7 @@ def test_registers_the_state(app: Vial, db: SQLAlchemy) -> None:
         "compare_type": True,
         "render_as_batch": True,
         "include_schemas": True,
+        "render_item": import_column_types,
     }
 
 

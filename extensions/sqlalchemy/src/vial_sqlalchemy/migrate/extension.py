@@ -121,6 +121,10 @@ class Migrate:
                 )
             db = t.cast("SQLAlchemy", found.db)
         configure_args = {**self.configure_args, **kwargs}
+        if configure_args.get("user_module_prefix") is None:
+            # Without a prefix of its own, the app relies on the modules'
+            # names, which the revision must then import.
+            configure_args.setdefault("render_item", import_column_types)
         if compare_type is not None:
             configure_args["compare_type"] = compare_type
         if render_as_batch is not None:
@@ -205,3 +209,18 @@ def command_options(
     for name in opts or ():
         setattr(options, name, True)
     return options
+
+
+def import_column_types(type_: str, obj: t.Any, autogen_context: t.Any) -> bool:
+    """Have a revision import the modules of column types that are not SQLAlchemy's.
+
+    Alembic writes such a type as ``package.module.Type(...)`` but imports
+    nothing for it, so ``vial db upgrade`` would fail on the revision with a
+    NameError. Used as Alembic's ``render_item`` unless ``Migrate`` is given
+    another; returns ``False``, so Alembic renders the item as usual.
+    """
+    if type_ == "type":
+        module = type(obj).__module__
+        if module != "builtins" and module.partition(".")[0] != "sqlalchemy":
+            autogen_context.imports.add(f"import {module}")
+    return False
