@@ -21,7 +21,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from vial import Vial
 from vial.testing import VialClient
-from vial_login import encode_cookie
 from vial_login import SessionRecord
 from vial_login import SessionRegistry
 from vial_login import SessionRegistryUnavailable
@@ -29,6 +28,7 @@ from vial_login import VialLoginClient
 from vial_login.redis_store import RedisSessionStore
 from vial_login.registry import describe_device
 from vial_login.remember import read_cookie
+from vial_login.remember import sign_cookie
 from vial_login.state import find_registry
 
 
@@ -344,7 +344,7 @@ def test_a_remember_cookie_with_an_unknown_registry_id_is_refused(
     alice = users(app).by_name("alice")
     assert alice is not None
     with app.app_context():
-        value = encode_cookie(alice.get_id(), login_id=login_id)
+        value = sign_cookie(alice.get_id(), login_id=login_id)
     client = app.test_client()
     client.set_cookie("remember_token", value)
     assert _me(client)["authenticated"] is False
