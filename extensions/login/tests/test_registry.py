@@ -21,6 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from vial import Vial
 from vial.testing import VialClient
+from vial_login import FlaskLoginClient
 from vial_login import SessionRecord
 from vial_login import SessionRegistry
 from vial_login import SessionRegistryUnavailable
@@ -360,9 +361,12 @@ def test_cookies_from_before_the_registry_are_refused(backend: Backend) -> None:
     assert _me(_copy(app, client, "remember_token"))["authenticated"] is False
 
 
-def test_the_test_client_records_its_login(backend: Backend) -> None:
+@pytest.mark.parametrize("client_class", [VialLoginClient, FlaskLoginClient])
+def test_the_test_client_records_its_login(
+    backend: Backend, client_class: type[VialLoginClient]
+) -> None:
     app = backend.make_app()
-    app.test_client_class = VialLoginClient
+    app.test_client_class = client_class
     client = app.test_client(user=users(app).by_name("alice"))
     assert client.get("/protected").text == "hello alice"
     login_id = _login_id(client)
