@@ -5,6 +5,7 @@ import time
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from unittest import mock
 
 import pytest
 from itsdangerous import TimestampSigner
@@ -17,6 +18,7 @@ from werkzeug.test import TestResponse
 
 from vial import Vial
 from vial.testing import VialClient
+from vial_login import login_manager as login_manager_module
 from vial_login.remember import cookie_duration
 from vial_login.remember import read_cookie
 from vial_login.remember import RememberedLogin
@@ -301,6 +303,37 @@ def test_refresh_each_request(app: Vial, client: VialClient) -> None:
     assert not any(
         h.startswith("remember_token=") for h in response.headers.getlist("Set-Cookie")
     )
+
+
+def test_refresh_each_request_moves_the_expiry(app: Vial, client: VialClient) -> None:
+    app.config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"] = True
+    start = datetime(2030, 1, 2, 3, 4, 5)
+    # The clock's name and method are Flask-Login's, which its users patch.
+    with mock.patch("vial_login.login_manager.datetime") as clock:
+        clock.utcnow.return_value = start
+        _login(client)
+        first = client.get_cookie("remember_token")
+        clock.utcnow.return_value = start + timedelta(hours=1)
+        client.get("/me")
+        second = client.get_cookie("remember_token")
+    assert first is not None
+    assert second is not None
+    year = timedelta(days=365)
+    assert first.expires == (start + year).replace(tzinfo=timezone.utc)
+    assert second.expires == (start + timedelta(hours=1) + year).replace(
+        tzinfo=timezone.utc
+    )
+    with app.app_context():
+        assert _cookie_user(second.value) == _cookie_user(first.value)
+
+
+def test_the_expiry_clock_reads_utc() -> None:
+    # Warnings are errors here: the clock does not call the utcnow() that
+    # Python 3.12 deprecated.
+    now = login_manager_module.datetime.utcnow()
+    assert now.tzinfo is None
+    utc = datetime.now(timezone.utc).replace(tzinfo=None)
+    assert abs((utc - now).total_seconds()) < 5
 
 
 def test_no_refresh_by_default(app: Vial, client: VialClient) -> None:

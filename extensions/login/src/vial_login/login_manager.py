@@ -12,6 +12,7 @@ same app replaces the first, as in Flask-Login.
 
 from __future__ import annotations
 
+import datetime as _dt
 import typing as t
 
 from vial import flash
@@ -32,6 +33,7 @@ from .mixins import AnonymousUserMixin
 from .registry import registry_from_config
 from .registry import SessionRegistryUnavailable
 from .remember import clear_cookie
+from .remember import default_seconds
 from .remember import read_cookie
 from .remember import set_cookie
 from .sessions import create_identifier
@@ -58,6 +60,25 @@ if t.TYPE_CHECKING:
 
 C = t.TypeVar("C", bound=t.Callable[..., t.Any])
 R = t.TypeVar("R", bound="Response")
+
+
+class _UTCClock:
+    """The clock dating the remember-me cookie's expiry.
+
+    Flask-Login reads that time from ``flask_login.login_manager.datetime``
+    with ``utcnow()``, and tests written for it move the clock by patching
+    that name; it is this class, under that name, so such patches work.
+    Its ``utcnow`` is its own, not the one Python 3.12 deprecated.
+    """
+
+    @staticmethod
+    def utcnow() -> _dt.datetime:
+        """Return the current UTC time as a naive datetime."""
+        return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+
+
+# Flask-Login's name, which code written for it patches (see above).
+datetime = _UTCClock
 
 
 def _update_remember_cookie(response: R) -> R:
@@ -468,10 +489,14 @@ class LoginManager:
         Its lifetime is the one chosen at login, else
         ``REMEMBER_COOKIE_DURATION``.
         """
+        seconds = session.get("_remember_seconds")
+        if seconds is None:
+            seconds = default_seconds(get_app())
         set_cookie(
             response,
             str(session["_user_id"]),
-            session.get("_remember_seconds"),
+            seconds,
+            expires=datetime.utcnow() + _dt.timedelta(seconds=seconds),
             login_id=session.get("_login_id"),
         )
 

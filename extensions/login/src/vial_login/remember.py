@@ -28,7 +28,6 @@ import hashlib
 import typing as t
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
 from itsdangerous import BadSignature
 
@@ -140,23 +139,25 @@ def read_cookie(cookie: str, key: str | bytes | None = None) -> RememberedLogin 
 def set_cookie(
     response: Response,
     user_id: str,
-    seconds: float | None,
+    seconds: float,
+    *,
+    expires: datetime,
     login_id: str | None = None,
 ) -> None:
     """Set the remember-me cookie for ``user_id`` on ``response``.
 
-    :param seconds: The lifetime chosen at login, or None for the configured one.
+    :param seconds: The cookie's lifetime, signed into it and sent as
+        ``Max-Age``.
+    :param expires: The cookie's ``Expires`` date, for browsers that ignore
+        ``Max-Age``; a naive value is taken as UTC.
     :param login_id: The login's session registry id, if there is one.
     """
-    app = get_app()
-    config = app.config
-    if seconds is None:
-        seconds = default_seconds(app)
+    config = get_app().config
     response.set_cookie(
         config["REMEMBER_COOKIE_NAME"],
         value=sign_cookie(user_id, max_age=seconds, login_id=login_id),
         max_age=int(seconds),
-        expires=datetime.now(timezone.utc) + timedelta(seconds=seconds),
+        expires=expires,
         domain=config["REMEMBER_COOKIE_DOMAIN"],
         path=config["REMEMBER_COOKIE_PATH"],
         secure=config["REMEMBER_COOKIE_SECURE"],
