@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
+import typing as t
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
@@ -12,17 +14,26 @@ from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
 from support import body
 from support import log_in
+from support import manager_of
+from support import User
 from support import users
 from werkzeug.http import parse_cookie
 from werkzeug.test import TestResponse
 
+from vial import g
+from vial import render_template_string
 from vial import Vial
+from vial.ext import identity_changed
 from vial.testing import VialClient
+from vial_login import current_user
 from vial_login import login_manager as login_manager_module
+from vial_login import LoginManager
 from vial_login.remember import cookie_duration
 from vial_login.remember import read_cookie
 from vial_login.remember import RememberedLogin
 from vial_login.remember import sign_cookie
+from vial_wtf import CSRFProtect
+from vial_wtf import VialForm
 
 
 def _login(
@@ -356,3 +367,126 @@ def test_missing_secret_key_is_a_clear_error(app: Vial) -> None:
     with app.test_request_context(), pytest.raises(RuntimeError, match="SECRET_KEY"):
         sign_cookie("1")
 
+
+# The login from the cookie is restored before the view runs
+
+
+def _record_view(app: Vial, events: list[str]) -> None:
+    """Add ``/look``, noting whether the user was loaded when the view started."""
+
+    @app.route("/look")
+    def look() -> str:
+        events.append(f"view, user loaded: {'_login_user' in g}")
+        return str(getattr(current_user, "name", None))
+
+    def on_identity(sender: Vial, user: t.Any, reason: str) -> None:
+        events.append(f"identity_changed {reason}")
+
+    identity_changed.connect(on_identity, app, weak=False)
+
+
+def test_the_cookie_login_is_restored_before_the_view(
+    app: Vial, client: VialClient
+) -> None:
+    events: list[str] = []
+    _record_view(app, events)
+    _login(client)
+    events.clear()
+    browser = _remember_only_client(app, client)
+    assert browser.get("/look").text == "alice"
+    assert events == ["identity_changed remember", "view, user loaded: True"]
+    # The restored session holds the login: the next request loads lazily.
+    events.clear()
+    assert browser.get("/look").text == "alice"
+    assert events == ["view, user loaded: False"]
+
+
+def test_requests_without_the_cookie_load_nobody_before_the_view(
+    app: Vial, client: VialClient
+) -> None:
+    events: list[str] = []
+    _record_view(app, events)
+    assert client.get("/look").text == "None"
+    _login(client, remember=False)
+    events.clear()
+    assert client.get("/look").text == "alice"
+    assert events == ["view, user loaded: False"]
+
+
+def test_a_refused_cookie_is_not_tried_again_before_the_view(
+    app: Vial, client: VialClient
+) -> None:
+    events: list[str] = []
+    _record_view(app, events)
+    loads: list[str] = []
+
+    @manager_of(app).user_loader
+    def load(user_id: str) -> User | None:
+        loads.append(user_id)
+        return users(app).load(user_id)
+
+    browser = app.test_client()
+    browser.set_cookie("remember_token", "forged")
+    with browser.session_transaction() as sess:
+        sess["_remember"] = "clear"
+    assert browser.get("/look").text == "None"
+    assert events == ["view, user loaded: False"]
+    assert loads == []
+
+
+def test_a_stray_cookie_without_a_user_loader_is_left_alone() -> None:
+    app = Vial("api_only")
+    app.config["SECRET_KEY"] = "k"
+    manager = LoginManager(app)
+    manager.request_loader(lambda request: None)
+
+    @app.route("/")
+    def index() -> str:
+        return "ok"
+
+    client = app.test_client()
+    client.set_cookie("remember_token", "from another app")
+    assert client.get("/").text == "ok"
+
+
+FORM_PAGE = """\
+<form method="post">
+{{ form.hidden_tag() }}
+<input type="hidden" name="page_token" value="{{ csrf_token() }}">
+<p>Signed in as {{ current_user.name }}</p>
+</form>"""
+
+
+class NoteForm(VialForm):
+    """A form with nothing but its CSRF field."""
+
+
+def test_a_form_made_on_a_remembered_page_posts_with_vial_wtf(app: Vial) -> None:
+    CSRFProtect(app)
+
+    @app.route("/note", methods=["GET", "POST"])
+    def note() -> str:
+        # The form makes its CSRF token here, before anything reads
+        # current_user (the template's context does, next).
+        form = NoteForm()
+        if form.validate_on_submit():
+            return f"saved for {current_user.name}"
+        if form.is_submitted():
+            return f"refused: {form.errors}"
+        return render_template_string(FORM_PAGE, form=form)
+
+    alice = users(app).by_name("alice")
+    assert alice is not None
+    with app.app_context():
+        remembered = sign_cookie(alice.get_id())
+    browser = app.test_client()
+    browser.set_cookie("remember_token", remembered)
+    page = browser.get("/note").text
+    assert "Signed in as alice" in page
+    tokens = dict(re.findall(r'name="(\w+)" type="hidden" value="([^"]+)"', page))
+    page_token = re.search(r'name="page_token" value="([^"]+)"', page)
+    assert page_token is not None
+    for token in (tokens["csrf_token"], page_token[1]):
+        response = browser.post("/note", data={"csrf_token": token})
+        assert response.status_code == 200, response.text
+        assert response.text == "saved for alice"

@@ -48,6 +48,7 @@ from .signals import user_needs_refresh
 from .signals import user_unauthorized
 from .state import LoginState
 from .state import STATE
+from .utils import _get_user
 from .utils import _user_context_processor
 from .utils import expand_login_view
 from .utils import login_url as make_login_url
@@ -79,6 +80,26 @@ class _UTCClock:
 
 # Flask-Login's name, which code written for it patches (see above).
 datetime = _UTCClock
+
+
+def _restore_remembered_login() -> None:
+    """Before the view, log in from a remember-me cookie that will log in.
+
+    Loading the user lazily, at the first read of ``current_user``, would
+    restore such a login in the middle of the view, maybe after a template
+    made a CSRF token: the restore sends ``identity_changed``, which renews
+    the CSRF secret, and the page's form would fail as expired. So when the
+    request carries the cookie and the session holds no login, the user is
+    loaded here; other requests only pay for two lookups.
+    """
+    state = STATE.find()
+    if state is None or state.manager.user_callback is None:
+        return
+    if get_app().config["REMEMBER_COOKIE_NAME"] not in get_request().cookies:
+        return
+    if "_user_id" in session or session.get("_remember") == "clear":
+        return
+    _get_user()
 
 
 def _update_remember_cookie(response: R) -> R:
@@ -172,6 +193,7 @@ class LoginManager:
         # Hooks before the state: if the app refuses them (it has served
         # requests already), it must not look as if logins were set up.
         if previous is None:
+            app.before_request(_restore_remembered_login)
             app.after_request(_update_remember_cookie)
         if add_context_processor and not context_processor:
             app.context_processor(_user_context_processor)
