@@ -316,6 +316,48 @@ def test_refresh_each_request(app: Vial, client: VialClient) -> None:
     )
 
 
+def _sets_cookie(response: TestResponse, name: str = "remember_token") -> bool:
+    return any(h.startswith(f"{name}=") for h in response.headers.getlist("Set-Cookie"))
+
+
+def test_refresh_each_request_renews_a_cookie_not_sent_back(
+    app: Vial, client: VialClient
+) -> None:
+    app.config.update(
+        REMEMBER_COOKIE_REFRESH_EACH_REQUEST=True, REMEMBER_COOKIE_PATH="/account"
+    )
+    _login(client)
+    # /me is outside the cookie's path, so the browser does not send it.
+    response = client.get("/me")
+    assert "Path=/account" in _set_cookie_header(response, "remember_token")
+
+
+def test_refresh_each_request_renews_a_restored_login(
+    app: Vial, client: VialClient
+) -> None:
+    app.config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"] = True
+    _login(client)
+    browser = _remember_only_client(app, client)
+    browser.get("/me")
+    with browser.session_transaction() as sess:
+        assert sess["_remember_seconds"] == 365 * 24 * 3600
+    assert _sets_cookie(browser.get("/me"))
+
+
+def test_a_refused_cookie_is_renewed_no_more(app: Vial, client: VialClient) -> None:
+    app.config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"] = True
+    _login(client)
+    alice = users(app).by_name("alice")
+    assert alice is not None
+    # The session's id and the cookie's both stop loading the user.
+    alice.set_password("changed elsewhere")
+    response = client.get("/me")
+    assert "Max-Age=0" in _set_cookie_header(response, "remember_token")
+    assert client.get_cookie("remember_token") is None
+    for _ in range(2):
+        assert not _sets_cookie(client.get("/me"))
+
+
 def test_refresh_each_request_moves_the_expiry(app: Vial, client: VialClient) -> None:
     app.config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"] = True
     start = datetime(2030, 1, 2, 3, 4, 5)

@@ -360,8 +360,9 @@ class LoginManager:
                 user = self._load_user_from_remember_cookie(cookie)
                 if user is None:
                     # A forged, expired, stale or revoked cookie: have the
-                    # browser drop it.
+                    # browser drop it, and renew it no more.
                     session["_remember"] = "clear"
+                    session.pop("_remember_seconds", None)
         except SessionRegistryUnavailable as error:
             self._registry_unavailable(error)
             user = None
@@ -492,10 +493,12 @@ class LoginManager:
         if (
             "_remember" not in session
             and config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"]
-            and config["REMEMBER_COOKIE_NAME"] in get_request().cookies
+            and "_remember_seconds" in session
             and "_user_id" in session
         ):
-            # Renew only cookies the user chose at login; never add one.
+            # Renew the cookie of a login that chose "remember me" (or came
+            # from the cookie), whether or not this request carried it;
+            # never add one to a login without it.
             session["_remember"] = "set"
         if "_remember" in session:
             operation = session.pop("_remember")

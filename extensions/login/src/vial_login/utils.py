@@ -261,16 +261,15 @@ def login_user(
     manager = get_manager(app)
     user_id = getattr(user, manager.id_attribute)()
     login_id = None
+    # The remember-me cookie's lifetime, or None for a login without one.
+    seconds = None
+    if remember:
+        seconds = default_seconds(app) if duration is None else duration.total_seconds()
     registry = find_registry(app)
     if registry is not None:
         # The login this session held ends here; a copy of its cookies
         # must not outlive it.
         registry.revoke(session.get("_login_id"), reason="login")
-        seconds = None
-        if remember:
-            seconds = (
-                default_seconds(app) if duration is None else duration.total_seconds()
-            )
         login_id = registry.open(user_id, remember_seconds=seconds)
     start_login(
         app,
@@ -279,10 +278,11 @@ def login_user(
         identifier=manager._session_identifier_generator(),
         login_id=login_id,
     )
-    if remember:
+    if seconds is not None:
         session["_remember"] = "set"
-        if duration is not None:
-            session["_remember_seconds"] = duration.total_seconds()
+        # Also marks the login as one that chose "remember me", whose
+        # cookie REMEMBER_COOKIE_REFRESH_EACH_REQUEST renews.
+        session["_remember_seconds"] = seconds
     elif app.config["REMEMBER_COOKIE_NAME"] in get_request().cookies:
         # A remember-me cookie of an earlier login (maybe another user's)
         # would otherwise log that user back in once this session ends.
