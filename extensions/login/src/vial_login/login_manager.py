@@ -90,12 +90,13 @@ def _restore_remembered_login() -> None:
     made a CSRF token: the restore sends ``identity_changed``, which renews
     the CSRF secret, and the page's form would fail as expired. So when the
     request carries the cookie and the session holds no login, the user is
-    loaded here; other requests only pay for two lookups.
+    loaded here; other requests only pay for a cookie lookup.
     """
-    state = STATE.find()
-    if state is None or state.manager.user_callback is None:
+    app = get_app()
+    if app.config["REMEMBER_COOKIE_NAME"] not in get_request().cookies:
         return
-    if get_app().config["REMEMBER_COOKIE_NAME"] not in get_request().cookies:
+    state = STATE.find(app)
+    if state is None or state.manager.user_callback is None:
         return
     if "_user_id" in session or session.get("_remember") == "clear":
         return
