@@ -413,25 +413,30 @@ def test_missing_secret_key_is_a_clear_error(app: Vial) -> None:
 # The login from the cookie is restored before the view runs
 
 
-def _record_view(app: Vial, events: list[str]) -> None:
-    """Add ``/look``, noting whether the user was loaded when the view started."""
+@pytest.fixture
+def events(app: Vial) -> list[str]:
+    """What happened in the requests to ``/look``, a view added to ``app``.
+
+    The view notes whether the user was loaded when it started; every
+    ``identity_changed`` of the app is noted too.
+    """
+    noted: list[str] = []
 
     @app.route("/look")
     def look() -> str:
-        events.append(f"view, user loaded: {'_login_user' in g}")
+        noted.append(f"view, user loaded: {'_login_user' in g}")
         return str(getattr(current_user, "name", None))
 
     def on_identity(sender: Vial, user: t.Any, reason: str) -> None:
-        events.append(f"identity_changed {reason}")
+        noted.append(f"identity_changed {reason}")
 
     identity_changed.connect(on_identity, app, weak=False)
+    return noted
 
 
 def test_the_cookie_login_is_restored_before_the_view(
-    app: Vial, client: VialClient
+    app: Vial, client: VialClient, events: list[str]
 ) -> None:
-    events: list[str] = []
-    _record_view(app, events)
     _login(client)
     events.clear()
     browser = _remember_only_client(app, client)
@@ -444,10 +449,8 @@ def test_the_cookie_login_is_restored_before_the_view(
 
 
 def test_requests_without_the_cookie_load_nobody_before_the_view(
-    app: Vial, client: VialClient
+    app: Vial, client: VialClient, events: list[str]
 ) -> None:
-    events: list[str] = []
-    _record_view(app, events)
     assert client.get("/look").text == "None"
     _login(client, remember=False)
     events.clear()
@@ -456,10 +459,8 @@ def test_requests_without_the_cookie_load_nobody_before_the_view(
 
 
 def test_a_refused_cookie_is_not_tried_again_before_the_view(
-    app: Vial, client: VialClient
+    app: Vial, events: list[str]
 ) -> None:
-    events: list[str] = []
-    _record_view(app, events)
     loads: list[str] = []
 
     @manager_of(app).user_loader

@@ -42,11 +42,13 @@ def test_client_without_user_is_anonymous(app: Vial) -> None:
     assert app.test_client().get("/protected").status_code == 302
 
 
-def test_client_without_login_manager() -> None:
+@pytest.mark.parametrize("client_class", [VialLoginClient, FlaskLoginClient])
+def test_client_without_login_manager(client_class: type[VialLoginClient]) -> None:
     app = Vial("bare")
     app.config["SECRET_KEY"] = "k"
-    app.test_client_class = VialLoginClient
-    with pytest.raises(RuntimeError, match=r"create LoginManager\(app\)"):
+    app.test_client_class = client_class
+    message = rf"create LoginManager\(app\) before creating a {client_class.__name__}"
+    with pytest.raises(RuntimeError, match=message):
         app.test_client(user=object())
 
 
@@ -88,33 +90,21 @@ def test_vial_client_binds_its_session_to_the_client(
     assert _me(client) == expected
 
 
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("basic", ("1", True, False)), ("strong", (None, False, False))],
+)
 @pytest.mark.parametrize("fresh", [True, False])
-def test_flask_client_login_is_not_fresh_under_basic_protection(
-    app: Vial, fresh: bool
+def test_flask_client_trips_session_protection(
+    app: Vial, mode: str, expected: tuple[str | None, bool, bool], fresh: bool
 ) -> None:
-    app.config["SESSION_PROTECTION"] = "basic"
+    # As in Flask-Login: "basic" makes the login not fresh, "strong" ends it.
+    app.config["SESSION_PROTECTION"] = mode
     app.test_client_class = FlaskLoginClient
     client = app.test_client(user=users(app).by_name("alice"), fresh_login=fresh)
     with client.session_transaction() as sess:
         assert "_id" not in sess
-    assert _me(client) == ("1", True, False)
-    assert client.get("/fresh").location == "/reauth?next=%2Ffresh"
-
-
-@pytest.mark.parametrize("fresh", [True, False])
-def test_flask_client_is_anonymous_under_strong_protection(
-    app: Vial, fresh: bool
-) -> None:
-    app.config["SESSION_PROTECTION"] = "strong"
-    app.test_client_class = FlaskLoginClient
-    client = app.test_client(user=users(app).by_name("alice"), fresh_login=fresh)
-    assert _me(client) == (None, False, False)
-    assert client.get("/protected").status_code == 302
-
-
-def test_flask_client_without_login_manager_names_itself() -> None:
-    app = Vial("bare")
-    app.config["SECRET_KEY"] = "k"
-    app.test_client_class = FlaskLoginClient
-    with pytest.raises(RuntimeError, match=r"creating a FlaskLoginClient"):
-        app.test_client(user=object())
+    assert _me(client) == expected
+    assert _me(client) == expected
+    reauth = "/reauth" if mode == "basic" else "/login"
+    assert client.get("/fresh").location == f"{reauth}?next=%2Ffresh"
