@@ -20,10 +20,10 @@ from vial import Vial
 from vial.ext import set_request_user
 from vial.testing import VialClient
 from vial_login import current_user
-from vial_login import decode_cookie
 from vial_login import login_required
 from vial_login import login_user
 from vial_login import LoginManager
+from vial_login.remember import read_cookie
 from vial_login.state import LoginState
 from vial_login.state import STATE
 from vial_login.utils import _user_context_processor
@@ -507,7 +507,7 @@ def test_hooks_flask_login_code_calls(app: Vial) -> None:
         assert header.startswith("remember_token=")
         assert "Max-Age=60" in header
         value = parse_cookie(header)["remember_token"]
-        assert decode_cookie(value) == alice.get_id()
+        assert read_cookie(value) == (alice.get_id(), 60, None)
         cleared = Response()
         manager._clear_cookie(cleared)
         assert "Max-Age=0" in cleared.headers["Set-Cookie"]

@@ -21,7 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from vial import Vial
 from vial.testing import VialClient
-from vial_login import encode_cookie
+from vial_login import FlaskLoginClient
 from vial_login import SessionRecord
 from vial_login import SessionRegistry
 from vial_login import SessionRegistryUnavailable
@@ -29,6 +29,7 @@ from vial_login import VialLoginClient
 from vial_login.redis_store import RedisSessionStore
 from vial_login.registry import describe_device
 from vial_login.remember import read_cookie
+from vial_login.remember import sign_cookie
 from vial_login.state import find_registry
 
 
@@ -344,7 +345,7 @@ def test_a_remember_cookie_with_an_unknown_registry_id_is_refused(
     alice = users(app).by_name("alice")
     assert alice is not None
     with app.app_context():
-        value = encode_cookie(alice.get_id(), login_id=login_id)
+        value = sign_cookie(alice.get_id(), login_id=login_id)
     client = app.test_client()
     client.set_cookie("remember_token", value)
     assert _me(client)["authenticated"] is False
@@ -360,9 +361,12 @@ def test_cookies_from_before_the_registry_are_refused(backend: Backend) -> None:
     assert _me(_copy(app, client, "remember_token"))["authenticated"] is False
 
 
-def test_the_test_client_records_its_login(backend: Backend) -> None:
+@pytest.mark.parametrize("client_class", [VialLoginClient, FlaskLoginClient])
+def test_the_test_client_records_its_login(
+    backend: Backend, client_class: type[VialLoginClient]
+) -> None:
     app = backend.make_app()
-    app.test_client_class = VialLoginClient
+    app.test_client_class = client_class
     client = app.test_client(user=users(app).by_name("alice"))
     assert client.get("/protected").text == "hello alice"
     login_id = _login_id(client)

@@ -17,7 +17,10 @@ from vial.testing import VialClient
 from vial_login import AnonymousUserMixin
 from vial_login import confirm_login
 from vial_login import current_user
+from vial_login import decode_cookie
+from vial_login import encode_cookie
 from vial_login import login_fresh
+from vial_login import login_remembered
 from vial_login import login_url
 from vial_login import login_user
 from vial_login import logout_user
@@ -212,3 +215,98 @@ def test_secret_key_as_bytes(app: Vial) -> None:
 def test_create_identifier_is_flask_logins_name(app: Vial) -> None:
     assert _create_identifier is create_identifier
     assert manager_of(app)._session_identifier_generator is create_identifier
+
+
+# Flask-Login's encode_cookie / decode_cookie
+
+# HMAC-SHA512 of "42:café" (UTF-8) keyed by b"vector key", hex.
+VECTOR_DIGEST = (
+    "3f024c3f739bcb61cf73e410a11c3adb7972e469f3ca7826490387c2ee305681"
+    "6c4323575ef3ba7171fde64ed42bbf6b1356d65d1ab98a704f9d6baa29470fb9"
+)
+
+
+def test_encode_cookie_is_the_payload_and_its_hmac(app: Vial) -> None:
+    expected = f"42:café|{VECTOR_DIGEST}"
+    assert encode_cookie("42:café", key="vector key") == expected
+    assert encode_cookie("42:café", key=b"vector key") == expected
+    assert decode_cookie(expected, key="vector key") == "42:café"
+    app.config["SECRET_KEY"] = "vector key"
+    with app.app_context():
+        assert encode_cookie("42:café") == expected
+        assert decode_cookie(expected) == "42:café"
+
+
+def test_decode_cookie_refuses_what_encode_cookie_did_not_make(app: Vial) -> None:
+    with app.app_context():
+        good = encode_cookie("7")
+        payload, _, digest = good.partition("|")
+        other = "8" if digest[0] != "8" else "9"
+        for bad in (
+            "no separator",
+            "7|",
+            "|" + digest,
+            "8|" + digest,  # another payload under the same digest
+            payload + "|" + other + digest[1:],  # one digit changed
+            payload + "|" + digest.upper(),
+            payload + "|" + digest[:-1],
+            payload + "|" + digest + "0",
+            payload + "|é" + digest[1:],  # not ASCII: refused, no TypeError
+            payload + "|\ud800" + digest[1:],  # not even UTF-8
+            "\ud800|" + digest,
+            encode_cookie("7", key="another key"),
+        ):
+            assert decode_cookie(bad) is None, bad
+
+
+def test_decode_cookie_splits_at_the_last_bar(app: Vial) -> None:
+    with app.app_context():
+        value = encode_cookie("a|b|c")
+        assert value.count("|") == 3
+        assert decode_cookie(value) == "a|b|c"
+
+
+def test_decode_cookie_accepts_the_fallback_keys(app: Vial) -> None:
+    with app.app_context():
+        old = encode_cookie("7")
+    app.config["SECRET_KEY"] = "rotated key"
+    with app.app_context():
+        assert decode_cookie(old) is None
+        app.config["SECRET_KEY_FALLBACKS"] = ["unrelated", "test secret key"]
+        assert decode_cookie(old) == "7"
+        # A key given explicitly is the only one tried.
+        assert decode_cookie(old, key="rotated key") is None
+        # New values are made with the current key only.
+        assert encode_cookie("7") != old
+
+
+def test_encode_cookie_needs_a_secret_key(app: Vial) -> None:
+    app.config["SECRET_KEY"] = None
+    with app.app_context(), pytest.raises(RuntimeError, match="No SECRET_KEY is set"):
+        encode_cookie("7")
+
+
+def test_flask_login_helpers_make_no_remember_cookie(app: Vial) -> None:
+    alice = users(app).by_name("alice")
+    assert alice is not None
+    # vial-login's own cookie is not Flask-Login's value...
+    client = app.test_client()
+    log_in(client, remember=True)
+    cookie = client.get_cookie("remember_token")
+    assert cookie is not None
+    with app.app_context():
+        assert decode_cookie(cookie.value) is None
+        compat = encode_cookie(alice.get_id())
+    # ...and Flask-Login's value (no salt, no expiry) logs nobody in.
+    browser = app.test_client()
+    browser.set_cookie("remember_token", compat)
+    assert body(browser.get("/me"))["authenticated"] is False
+    assert browser.get_cookie("remember_token") is None
+    assert _remembered_with(app, compat) is False
+    assert _remembered_with(app, cookie.value) is True
+
+
+def _remembered_with(app: Vial, cookie: str) -> bool:
+    """Return what login_remembered() says for a request carrying ``cookie``."""
+    with app.test_request_context(headers={"Cookie": f"remember_token={cookie}"}):
+        return login_remembered()

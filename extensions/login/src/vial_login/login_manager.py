@@ -12,6 +12,7 @@ same app replaces the first, as in Flask-Login.
 
 from __future__ import annotations
 
+import datetime as _dt
 import typing as t
 
 from vial import flash
@@ -32,6 +33,7 @@ from .mixins import AnonymousUserMixin
 from .registry import registry_from_config
 from .registry import SessionRegistryUnavailable
 from .remember import clear_cookie
+from .remember import default_seconds
 from .remember import read_cookie
 from .remember import set_cookie
 from .sessions import create_identifier
@@ -46,6 +48,7 @@ from .signals import user_needs_refresh
 from .signals import user_unauthorized
 from .state import LoginState
 from .state import STATE
+from .utils import _get_user
 from .utils import _user_context_processor
 from .utils import expand_login_view
 from .utils import login_url as make_login_url
@@ -58,6 +61,46 @@ if t.TYPE_CHECKING:
 
 C = t.TypeVar("C", bound=t.Callable[..., t.Any])
 R = t.TypeVar("R", bound="Response")
+
+
+class _UTCClock:
+    """The clock dating the remember-me cookie's expiry.
+
+    Flask-Login reads that time from ``flask_login.login_manager.datetime``
+    with ``utcnow()``, and tests written for it move the clock by patching
+    that name; it is this class, under that name, so such patches work.
+    Its ``utcnow`` is its own, not the one Python 3.12 deprecated.
+    """
+
+    @staticmethod
+    def utcnow() -> _dt.datetime:
+        """Return the current UTC time as a naive datetime."""
+        return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+
+
+# Flask-Login's name, which code written for it patches (see above).
+datetime = _UTCClock
+
+
+def _restore_remembered_login() -> None:
+    """Before the view, log in from a remember-me cookie that will log in.
+
+    Loading the user lazily, at the first read of ``current_user``, would
+    restore such a login in the middle of the view, maybe after a template
+    made a CSRF token: the restore sends ``identity_changed``, which renews
+    the CSRF secret, and the page's form would fail as expired. So when the
+    request carries the cookie and the session holds no login, the user is
+    loaded here; other requests only pay for a cookie lookup.
+    """
+    app = get_app()
+    if app.config["REMEMBER_COOKIE_NAME"] not in get_request().cookies:
+        return
+    state = STATE.find(app)
+    if state is None or state.manager.user_callback is None:
+        return
+    if "_user_id" in session or session.get("_remember") == "clear":
+        return
+    _get_user()
 
 
 def _update_remember_cookie(response: R) -> R:
@@ -151,6 +194,7 @@ class LoginManager:
         # Hooks before the state: if the app refuses them (it has served
         # requests already), it must not look as if logins were set up.
         if previous is None:
+            app.before_request(_restore_remembered_login)
             app.after_request(_update_remember_cookie)
         if add_context_processor and not context_processor:
             app.context_processor(_user_context_processor)
@@ -317,8 +361,9 @@ class LoginManager:
                 user = self._load_user_from_remember_cookie(cookie)
                 if user is None:
                     # A forged, expired, stale or revoked cookie: have the
-                    # browser drop it.
+                    # browser drop it, and renew it no more.
                     session["_remember"] = "clear"
+                    session.pop("_remember_seconds", None)
         except SessionRegistryUnavailable as error:
             self._registry_unavailable(error)
             user = None
@@ -449,10 +494,12 @@ class LoginManager:
         if (
             "_remember" not in session
             and config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"]
-            and config["REMEMBER_COOKIE_NAME"] in get_request().cookies
+            and "_remember_seconds" in session
             and "_user_id" in session
         ):
-            # Renew only cookies the user chose at login; never add one.
+            # Renew the cookie of a login that chose "remember me" (or came
+            # from the cookie), whether or not this request carried it;
+            # never add one to a login without it.
             session["_remember"] = "set"
         if "_remember" in session:
             operation = session.pop("_remember")
@@ -468,10 +515,14 @@ class LoginManager:
         Its lifetime is the one chosen at login, else
         ``REMEMBER_COOKIE_DURATION``.
         """
+        seconds = session.get("_remember_seconds")
+        if seconds is None:
+            seconds = default_seconds(get_app())
         set_cookie(
             response,
             str(session["_user_id"]),
-            session.get("_remember_seconds"),
+            seconds,
+            expires=datetime.utcnow() + _dt.timedelta(seconds=seconds),
             login_id=session.get("_login_id"),
         )
 

@@ -1,5 +1,10 @@
 """The remember-me cookie: signed, salted and expiring.
 
+This is the format of the cookie vial-login sets and reads. The public
+:func:`~vial_login.encode_cookie` and :func:`~vial_login.decode_cookie` are
+Flask-Login's helpers, a bare HMAC of a value, kept for code that calls
+them (see :mod:`vial_login.utils`); vial-login does not use them.
+
 The cookie holds the user's id as ``get_id()`` returns it, the lifetime
 chosen at login and, with a session registry, the login's registry id,
 signed by :func:`vial.ext.get_serializer` with the app's
@@ -23,7 +28,6 @@ import hashlib
 import typing as t
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
 from itsdangerous import BadSignature
 
@@ -84,7 +88,7 @@ def default_seconds(app: Vial) -> float:
     return cookie_duration(duration).total_seconds()
 
 
-def encode_cookie(
+def sign_cookie(
     payload: str,
     key: str | bytes | None = None,
     max_age: float | None = None,
@@ -97,9 +101,6 @@ def encode_cookie(
     :param max_age: Seconds the cookie stays valid; ``REMEMBER_COOKIE_DURATION``
         by default.
     :param login_id: The login's session registry id, if there is one.
-
-    .. versionchanged:: 0.2
-        The ``login_id`` parameter.
     """
     if max_age is None:
         max_age = default_seconds(get_app())
@@ -110,7 +111,12 @@ def encode_cookie(
 
 
 def read_cookie(cookie: str, key: str | bytes | None = None) -> RememberedLogin | None:
-    """Return what a valid cookie carries, else None."""
+    """Return what a valid cookie carries, else None.
+
+    None when the cookie was not signed with the app's keys for this
+    purpose, was changed, has another shape, or is older than the lifetime
+    it was made with.
+    """
     serializer = _serializer(key)
     try:
         data = serializer.loads(cookie)
@@ -130,36 +136,28 @@ def read_cookie(cookie: str, key: str | bytes | None = None) -> RememberedLogin 
     return RememberedLogin(data[0], data[1], data[2] if len(data) == 3 else None)
 
 
-def decode_cookie(cookie: str, key: str | bytes | None = None) -> str | None:
-    """Return the user id a remember-me cookie carries, or ``None``.
-
-    ``None`` when the cookie was not signed with the app's key for this
-    purpose, was changed, or is older than the lifetime it was made with.
-    """
-    loaded = read_cookie(cookie, key)
-    return None if loaded is None else loaded[0]
-
-
 def set_cookie(
     response: Response,
     user_id: str,
-    seconds: float | None,
+    seconds: float,
+    *,
+    expires: datetime,
     login_id: str | None = None,
 ) -> None:
     """Set the remember-me cookie for ``user_id`` on ``response``.
 
-    :param seconds: The lifetime chosen at login, or None for the configured one.
+    :param seconds: The cookie's lifetime, signed into it and sent as
+        ``Max-Age``.
+    :param expires: The cookie's ``Expires`` date, for browsers that ignore
+        ``Max-Age``; a naive value is taken as UTC.
     :param login_id: The login's session registry id, if there is one.
     """
-    app = get_app()
-    config = app.config
-    if seconds is None:
-        seconds = default_seconds(app)
+    config = get_app().config
     response.set_cookie(
         config["REMEMBER_COOKIE_NAME"],
-        value=encode_cookie(user_id, max_age=seconds, login_id=login_id),
+        value=sign_cookie(user_id, max_age=seconds, login_id=login_id),
         max_age=int(seconds),
-        expires=datetime.now(timezone.utc) + timedelta(seconds=seconds),
+        expires=expires,
         domain=config["REMEMBER_COOKIE_DOMAIN"],
         path=config["REMEMBER_COOKIE_PATH"],
         secure=config["REMEMBER_COOKIE_SECURE"],

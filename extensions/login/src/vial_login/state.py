@@ -38,6 +38,10 @@ class ManagerLike(t.Protocol):
     id_attribute: str
     _session_identifier_generator: t.Callable[[], str]
 
+    @property
+    def user_callback(self) -> t.Callable[[str], t.Any] | None:
+        """The function registered with ``user_loader``, if any."""
+
     def unauthorized(self) -> t.Any:
         """Answer a request that needs a logged-in user."""
 

@@ -1,4 +1,4 @@
-"""A test client that starts logged in as a given user."""
+"""Test clients that start logged in as a given user."""
 
 from __future__ import annotations
 
@@ -15,9 +15,15 @@ class VialLoginClient(VialClient):
     Plug it in with ``app.test_client_class = VialLoginClient``, then
     ``app.test_client(user=user)`` is logged in as ``user`` from its first
     request; ``fresh_login=False`` makes the login not fresh, as after a
-    remember-me cookie. With a session registry, the login is recorded in
+    remember-me cookie. The session is bound to the client as
+    :func:`~vial_login.login_user` binds it, so session protection takes it
+    for the client's own. With a session registry, the login is recorded in
     it as a real one would be.
     """
+
+    #: Whether the session carries the client identifier session protection
+    #: compares; :class:`FlaskLoginClient` leaves it out, as Flask-Login does.
+    bind_session: t.ClassVar[bool] = True
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         user = kwargs.pop("user", None)
@@ -30,24 +36,34 @@ class VialLoginClient(VialClient):
         if state is None:
             raise RuntimeError(
                 "vial-login is not set up on this app; create LoginManager(app)"
-                " before creating a VialLoginClient with a user."
+                f" before creating a {type(self).__name__} with a user."
             )
         manager = state.manager
         user_id = getattr(user, manager.id_attribute)()
-        login_id = None
-        # Bind the session to this client as login_user() would, so session
-        # protection takes the session for this client's own.
+        identifier = login_id = None
         with app.test_request_context(environ_base=self.environ_base):
-            identifier = manager._session_identifier_generator()
+            if self.bind_session:
+                identifier = manager._session_identifier_generator()
             if state.registry is not None:
                 login_id = state.registry.open(user_id)
         with self.session_transaction() as sess:
             sess["_user_id"] = user_id
             sess["_fresh"] = fresh
-            sess["_id"] = identifier
+            if identifier is not None:
+                sess["_id"] = identifier
             if login_id is not None:
                 sess["_login_id"] = login_id
 
 
-#: The name Flask-Login uses, so ported test suites keep working.
-FlaskLoginClient = VialLoginClient
+class FlaskLoginClient(VialLoginClient):
+    """Flask-Login's test client: logged in, but not bound to the client.
+
+    As in Flask-Login, the session holds the user and the freshness but not
+    the client identifier, so session protection sees a session from another
+    client at the first request: with ``"basic"`` (the default) the login is
+    not fresh, with ``"strong"`` the client is anonymous. Test suites
+    written for Flask-Login expect exactly that; new tests use
+    :class:`VialLoginClient`, whose login holds under any protection mode.
+    """
+
+    bind_session = False

@@ -10,12 +10,16 @@ remember-me cookie left from before.
 
 A few private names are here because code written for Flask-Login imports
 them from ``flask_login.utils``: ``_get_user``, ``_create_identifier``,
-``_user_context_processor`` and ``_secret_key``.
+``_user_context_processor`` and ``_secret_key``, and so are Flask-Login's
+:func:`encode_cookie` and :func:`decode_cookie`, which vial-login itself
+does not use (its remember-me cookie is made by :mod:`vial_login.remember`).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import typing as t
 from urllib.parse import parse_qs
 from urllib.parse import urlencode
@@ -33,9 +37,8 @@ from vial.ext import require_secret_key
 from vial.ext import session
 
 from .config import EXEMPT_METHODS
-from .remember import decode_cookie as decode_cookie
 from .remember import default_seconds
-from .remember import encode_cookie as encode_cookie
+from .remember import read_cookie
 from .sessions import create_identifier
 from .sessions import end_login
 from .sessions import start_login
@@ -83,12 +86,77 @@ def _secret_key(key: str | bytes | None = None) -> bytes:
     """
     if key is None:
         key = require_secret_key(get_app(), "remember-me cookies")
+    return _key_bytes(key)
+
+
+def _key_bytes(key: str | bytes) -> bytes:
     if isinstance(key, bytes):
         return key
     try:
         return key.encode("latin-1")
     except UnicodeEncodeError:
         return key.encode("utf-8")
+
+
+def _cookie_digest(payload: bytes, key: bytes) -> bytes:
+    """Return the hex HMAC-SHA512 of ``payload`` under ``key``."""
+    return hmac.new(key, payload, hashlib.sha512).hexdigest().encode("ascii")
+
+
+def encode_cookie(payload: str, key: str | bytes | None = None) -> str:
+    """Return ``payload`` with an HMAC of it, as ``"<payload>|<hex digest>"``.
+
+    Flask-Login's helper, kept for code that calls it: the digest is an
+    HMAC-SHA512 of the payload keyed by ``key`` (the app's ``SECRET_KEY`` by
+    default), so values made by Flask-Login read back here and the other way
+    round. It has no expiry and no salt, so a value made for one purpose
+    passes for any other made with the same helper and key: for new code,
+    sign with :func:`vial.ext.get_serializer`. vial-login's remember-me
+    cookie is not made with it (it is signed, salted and expiring).
+
+    :param payload: The value to protect.
+    :param key: The HMAC key; the app's ``SECRET_KEY`` by default.
+
+    .. versionchanged:: 0.2
+        Makes Flask-Login's value; it used to make vial-login's remember-me
+        cookie.
+    """
+    digest = _cookie_digest(payload.encode("utf-8"), _secret_key(key))
+    return f"{payload}|{digest.decode('ascii')}"
+
+
+def decode_cookie(cookie: str, key: str | bytes | None = None) -> str | None:
+    """Return the payload of a value :func:`encode_cookie` made, or ``None``.
+
+    ``None`` when the value has no ``|`` or its digest does not match. The
+    digest is compared in constant time. Without ``key``, the app's
+    ``SECRET_KEY`` is tried, then each of ``SECRET_KEY_FALLBACKS``.
+
+    :param cookie: The value to check.
+    :param key: The HMAC key; the app's keys by default.
+
+    .. versionchanged:: 0.2
+        Reads Flask-Login's value; it used to read vial-login's remember-me
+        cookie.
+    """
+    payload, separator, digest = cookie.rpartition("|")
+    if not separator or not digest.isascii():
+        return None
+    try:
+        payload_bytes = payload.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: nothing encode_cookie made
+        return None
+    if key is None:
+        app = get_app()
+        fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or ()
+        keys = [_secret_key(), *(_key_bytes(k) for k in fallbacks)]
+    else:
+        keys = [_key_bytes(key)]
+    given = digest.encode("ascii")
+    for candidate in keys:
+        if hmac.compare_digest(given, _cookie_digest(payload_bytes, candidate)):
+            return payload
+    return None
 
 
 def _user_context_processor() -> dict[str, t.Any]:
@@ -142,7 +210,7 @@ def login_remembered() -> bool:
     cookie_name = get_app().config["REMEMBER_COOKIE_NAME"]
     cookies = get_request().cookies
     if cookie_name in cookies and session.get("_remember") != "clear":
-        return decode_cookie(cookies[cookie_name]) is not None
+        return read_cookie(cookies[cookie_name]) is not None
     return False
 
 
@@ -193,16 +261,15 @@ def login_user(
     manager = get_manager(app)
     user_id = getattr(user, manager.id_attribute)()
     login_id = None
+    # The remember-me cookie's lifetime, or None for a login without one.
+    seconds = None
+    if remember:
+        seconds = default_seconds(app) if duration is None else duration.total_seconds()
     registry = find_registry(app)
     if registry is not None:
         # The login this session held ends here; a copy of its cookies
         # must not outlive it.
         registry.revoke(session.get("_login_id"), reason="login")
-        seconds = None
-        if remember:
-            seconds = (
-                default_seconds(app) if duration is None else duration.total_seconds()
-            )
         login_id = registry.open(user_id, remember_seconds=seconds)
     start_login(
         app,
@@ -211,10 +278,11 @@ def login_user(
         identifier=manager._session_identifier_generator(),
         login_id=login_id,
     )
-    if remember:
+    if seconds is not None:
         session["_remember"] = "set"
-        if duration is not None:
-            session["_remember_seconds"] = duration.total_seconds()
+        # Also marks the login as one that chose "remember me", whose
+        # cookie REMEMBER_COOKIE_REFRESH_EACH_REQUEST renews.
+        session["_remember_seconds"] = seconds
     elif app.config["REMEMBER_COOKIE_NAME"] in get_request().cookies:
         # A remember-me cookie of an earlier login (maybe another user's)
         # would otherwise log that user back in once this session ends.
