@@ -14,6 +14,7 @@ from __future__ import annotations
 import typing as t
 
 if t.TYPE_CHECKING:
+    from .addresses import AddressLike
     from .message import Envelope
     from .message import Message
 
@@ -29,3 +30,18 @@ class Backend(t.Protocol):
 
     def close(self) -> None:
         """Release what :meth:`open` took; never raises for a lost connection."""
+
+
+class MailSettings(t.Protocol):
+    """What a connection reads of the app's mail state.
+
+    :class:`~vial_mail.state.MailState` has this shape.
+    """
+
+    default_sender: AddressLike | None
+    max_emails: int | None
+    suppress: bool
+    ascii_attachments: bool
+
+    def create_backend(self) -> Backend:
+        """Return a new, unopened backend for one connection."""

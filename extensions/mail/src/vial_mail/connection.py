@@ -36,7 +36,7 @@ if t.TYPE_CHECKING:
     from vial import Vial
 
     from .backend import Backend
-    from .state import MailState
+    from .backend import MailSettings
 
 
 class Connection:
@@ -48,7 +48,7 @@ class Connection:
     :param mail: the app's state (``app.extensions["mail"]``).
     """
 
-    def __init__(self, mail: MailState) -> None:
+    def __init__(self, mail: MailSettings) -> None:
         self.mail = mail
         #: The open backend, between entering and leaving the ``with`` block.
         self.backend: Backend | None = None

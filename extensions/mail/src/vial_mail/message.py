@@ -36,8 +36,13 @@ from .addresses import needs_smtputf8
 from .addresses import parse_address
 from .errors import BadHeaderError
 
-if t.TYPE_CHECKING:
-    from .connection import Connection
+
+class Sender(t.Protocol):
+    """Anything that sends a message, such as the connection of :meth:`Mail.connect`."""
+
+    def send(self, message: Message, /) -> None:
+        """Send ``message``."""
+
 
 #: Policies of the messages written: lines end with CRLF, and bodies are
 #: always 7-bit safe. With an address that needs SMTPUTF8, headers are
@@ -209,7 +214,7 @@ class Message:
             return True
         return False
 
-    def send(self, connection: Connection) -> None:
+    def send(self, connection: Sender) -> None:
         """Send the message through an open connection (:meth:`Mail.connect`)."""
         connection.send(self)
 

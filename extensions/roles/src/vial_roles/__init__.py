@@ -19,8 +19,8 @@ from .management import revoke_role as revoke_role
 from .memory import MemoryDatastore as MemoryDatastore
 from .memory import Role as Role
 from .mixins import AnonymousUser as AnonymousUser
-from .mixins import RoleMixin as RoleMixin
 from .mixins import UserRolesMixin as UserRolesMixin
+from .role import RoleMixin as RoleMixin
 from .signals import role_granted as role_granted
 from .signals import role_revoked as role_revoked
 from .state import get_datastore as get_datastore

@@ -32,7 +32,7 @@ if t.TYPE_CHECKING:
     from vial import Vial
     from vial_login import LoginManager
 
-    from .mixins import RoleMixin
+    from .role import RoleMixin
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 

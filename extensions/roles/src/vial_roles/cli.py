@@ -20,7 +20,7 @@ from .management import revoke_role
 from .state import get_datastore
 
 if t.TYPE_CHECKING:
-    from .mixins import RoleMixin
+    from .role import RoleMixin
 
 
 _USER_HELP = (

@@ -22,7 +22,7 @@ import re
 import typing as t
 
 if t.TYPE_CHECKING:
-    from .mixins import RoleMixin
+    from .role import RoleMixin
 
 #: The longest role or permission name; the SQLAlchemy model's column width.
 MAX_NAME_LENGTH = 80

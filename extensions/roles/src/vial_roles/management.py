@@ -18,7 +18,7 @@ from .signals import role_revoked
 from .state import get_datastore
 
 if t.TYPE_CHECKING:
-    from .mixins import RoleMixin
+    from .role import RoleMixin
 
 
 def find_role(role: str | RoleMixin) -> RoleMixin:

@@ -12,7 +12,7 @@ import typing as t
 
 from .datastore import check_name
 from .datastore import check_permissions
-from .mixins import RoleMixin
+from .role import RoleMixin
 
 
 class Role(RoleMixin):

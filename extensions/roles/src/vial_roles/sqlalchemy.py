@@ -37,7 +37,7 @@ import sqlalchemy.orm as sa_orm
 
 from .datastore import check_permissions
 from .datastore import MAX_NAME_LENGTH
-from .mixins import RoleMixin
+from .role import RoleMixin
 
 if t.TYPE_CHECKING:
     from vial_sqlalchemy import SQLAlchemy

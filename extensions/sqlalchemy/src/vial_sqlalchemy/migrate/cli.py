@@ -23,7 +23,7 @@ from vial.cli import with_appcontext
 
 from . import commands
 from .errors import MigrationError
-from .extension import X_ARG_KEY
+from .options import X_ARG_KEY
 
 if t.TYPE_CHECKING:
     from vial import Vial

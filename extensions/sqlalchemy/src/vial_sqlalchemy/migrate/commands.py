@@ -23,7 +23,7 @@ import typing as t
 from .errors import alembic_errors
 from .errors import command_line
 from .errors import MigrationError
-from .extension import command_options
+from .options import command_options
 from .state import STATE
 
 if t.TYPE_CHECKING:

@@ -11,15 +11,13 @@ callbacks, which every app shares.
 
 from __future__ import annotations
 
-import argparse
 import os
 import typing as t
-
-import click
 
 from vial_sqlalchemy.state import STATE as SQLALCHEMY_STATE
 
 from .errors import require_alembic
+from .options import command_options
 from .state import MigrateState
 from .state import STATE
 
@@ -33,9 +31,6 @@ if t.TYPE_CHECKING:
 #: and returns it, changed or replaced.
 ConfigureCallback = t.Callable[["Config"], "Config"]
 C = t.TypeVar("C", bound=ConfigureCallback)
-
-#: Where the ``vial db`` group keeps its ``-x`` values for :meth:`Migrate.get_config`.
-X_ARG_KEY = "vial_sqlalchemy.migrate.x_arg"
 
 
 class Migrate:
@@ -189,26 +184,6 @@ class Migrate:
         # A "%" in the path would start an interpolation in Alembic's parser.
         config.set_main_option("script_location", directory.replace("%", "%%"))
         return self.call_configure_callbacks(config)
-
-
-def command_options(
-    x_arg: str | t.Sequence[str] | None = None, opts: t.Iterable[str] | None = None
-) -> argparse.Namespace:
-    """Return what Alembic's command line would put in ``config.cmd_opts``.
-
-    ``x`` holds the ``-x`` values given to the ``vial db`` group (in a CLI
-    command), then ``x_arg``; each name in ``opts`` is set to ``True``.
-    """
-    ctx = click.get_current_context(silent=True)
-    x_args = list(ctx.meta.get(X_ARG_KEY, ())) if ctx is not None else []
-    if isinstance(x_arg, str):
-        x_args.append(x_arg)
-    elif x_arg is not None:
-        x_args.extend(x_arg)
-    options = argparse.Namespace(x=x_args)
-    for name in opts or ():
-        setattr(options, name, True)
-    return options
 
 
 def import_column_types(type_: str, obj: t.Any, autogen_context: t.Any) -> bool:

@@ -13,6 +13,7 @@ that Flask-Migrate generated keeps working: it reads
 
 from __future__ import annotations
 
+import os
 import typing as t
 
 from vial.ext import ExtensionKey
@@ -22,7 +23,22 @@ if t.TYPE_CHECKING:
 
     from vial_sqlalchemy import SQLAlchemy
 
-    from .extension import Migrate
+    from .alembic_config import Config
+
+
+class Configurer(t.Protocol):
+    """What the commands use of the :class:`~vial_sqlalchemy.migrate.Migrate`
+    object that set an app up (it lives in ``extension.py``, which imports
+    this module)."""
+
+    def get_config(
+        self,
+        directory: str | os.PathLike[str] | None = None,
+        x_arg: str | t.Sequence[str] | None = None,
+        opts: t.Iterable[str] | None = None,
+    ) -> Config: ...
+
+    def call_configure_callbacks(self, config: Config) -> Config: ...
 
 
 class MigrateState:
@@ -42,7 +58,7 @@ class MigrateState:
 
     def __init__(
         self,
-        migrate: Migrate,
+        migrate: Configurer,
         db: SQLAlchemy,
         directory: str,
         command: str,
