@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from browser import Browser
 from environment import CI_ENV
 from environment import DATABASE_ENV
@@ -25,6 +24,7 @@ from notebook import create_app
 from notebook.extensions import db
 
 from vial import Vial
+from vial_sqlalchemy.testing import temporary_schema
 
 #: How many PostgreSQL runs were left out because no server was named.
 LEFT_OUT = pytest.StashKey[int]()
@@ -71,29 +71,10 @@ def postgresql_url() -> Iterator[str]:
             f" to a server, e.g. {EXAMPLE_URL}",
             pytrace=False,
         )
-    url = sa.make_url(base)
-    engine = sa.create_engine(url)
     # A schema per run keeps these tables apart from other suites on the
     # same database, and from a parallel run.
-    schema = f"vial_integration_{os.getpid()}"
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as e:
-        engine.dispose()
-        pytest.fail(
-            f"{DATABASE_ENV} names {url.render_as_string(hide_password=True)},"
-            f" which does not answer: {e.orig}. Start the server or fix the URL.",
-            pytrace=False,
-        )
-    try:
-        yield url.update_query_dict(
-            {"options": f"-csearch_path={schema}"}
-        ).render_as_string(hide_password=False)
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with temporary_schema(base, f"vial_integration_{os.getpid()}") as url:
+        yield url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

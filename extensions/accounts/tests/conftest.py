@@ -15,9 +15,6 @@ import typing as t
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 from support import Browser
 from support import Clock
 from support import close_apps
@@ -25,6 +22,7 @@ from support import JSONClient
 from support import make_app
 
 from vial import Vial
+from vial_sqlalchemy.testing import temporary_schema
 
 DATABASE_URL_VARIABLE = "VIAL_TEST_DATABASE_URL"
 REDIS_URL_VARIABLE = "VIAL_TEST_REDIS_URL"
@@ -70,26 +68,8 @@ def postgresql_url() -> t.Iterator[str]:
             " postgresql+psycopg://postgres@127.0.0.1:5432/test.",
             pytrace=False,
         )
-    url = make_url(raw)
-    schema = f"vial_accounts_test_{os.getpid()}"
-    engine = sa.create_engine(url, poolclass=NullPool)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as e:
-        engine.dispose()
-        pytest.fail(
-            f"{DATABASE_URL_VARIABLE} is set to {url!r}, but that PostgreSQL"
-            f" server cannot be reached: {e}. Start the server, or unset the"
-            " variable to test on SQLite only.",
-            pytrace=False,
-        )
-    scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    yield scoped.render_as_string(hide_password=False)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    engine.dispose()
+    with temporary_schema(raw, f"vial_accounts_test_{os.getpid()}") as url:
+        yield url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -17,7 +17,6 @@ import uuid
 
 import pytest
 import redis
-import sqlalchemy as sa
 from support import build_app
 
 from vial import jsonify
@@ -228,22 +227,6 @@ class RedisBackend(Backend):
                 client.delete(*keys)
         finally:
             client.close()
-
-
-def check_postgresql(url: sa.URL) -> None:
-    """Fail the tests, naming the variable, when the server cannot be reached."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect():
-            pass
-    except sa.exc.OperationalError as e:
-        pytest.fail(
-            f"{DATABASE_URL_VARIABLE} is set to {url!r}, but that PostgreSQL server"
-            f" cannot be reached: {e}. Start it, or unset the variable.",
-            pytrace=False,
-        )
-    finally:
-        engine.dispose()
 
 
 def check_redis(url: str) -> None:

@@ -7,7 +7,6 @@ import pytest
 import sqlalchemy as sa
 from backends import Backend
 from backends import BACKENDS
-from backends import check_postgresql
 from backends import check_redis
 from backends import closed_port
 from backends import DATABASE_URL_VARIABLE
@@ -19,6 +18,7 @@ from backends import SQLBackend
 from support import build_app
 
 from vial import Vial
+from vial_sqlalchemy.testing import temporary_schema
 
 
 @pytest.hookimpl(wrapper=True)
@@ -41,16 +41,8 @@ def app() -> Vial:
 def postgresql_url() -> t.Iterator[sa.URL]:
     """The test server's URL, with a schema of this run first on the search path."""
     url = sa.make_url(service_url(DATABASE_URL_VARIABLE, "PostgreSQL"))
-    check_postgresql(url)
-    schema = f"vial_login_test_{os.getpid()}"
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield url.update_query_dict({"options": f"-csearch_path={schema}"})
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    with temporary_schema(url, f"vial_login_test_{os.getpid()}") as scoped:
+        yield scoped
 
 
 @pytest.fixture(scope="session")

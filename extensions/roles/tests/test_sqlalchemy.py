@@ -25,8 +25,6 @@ from sqla_support import make_sql_app
 from sqla_support import Role
 from sqla_support import User
 from sqla_support import user_roles
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 from support import JSON
 from support import log_in
 
@@ -41,6 +39,7 @@ from vial_roles.sqlalchemy import PermissionSet
 from vial_roles.sqlalchemy import RoleModelMixin
 from vial_roles.sqlalchemy import SQLAlchemyDatastore
 from vial_sqlalchemy import SQLAlchemy
+from vial_sqlalchemy.testing import temporary_schema
 
 DATABASE_URL_VARIABLE = "VIAL_TEST_DATABASE_URL"
 TESTS = Path(__file__).resolve().parent
@@ -60,26 +59,8 @@ def postgresql_url() -> t.Iterator[str]:
             )
         # conftest.py marks these tests skipped before they get here.
         pytest.skip(f"{DATABASE_URL_VARIABLE} is not set")
-    url = make_url(raw)
-    schema = f"vial_roles_test_{os.getpid()}"
-    engine = sa.create_engine(url, poolclass=NullPool)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as e:
-        engine.dispose()
-        pytest.fail(
-            f"{DATABASE_URL_VARIABLE} is set to {url!r}, but that PostgreSQL"
-            f" server cannot be reached: {e}. Start the server, or unset the"
-            " variable to test on SQLite only.",
-            pytrace=False,
-        )
-    scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    yield scoped.render_as_string(hide_password=False)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    with temporary_schema(raw, f"vial_roles_test_{os.getpid()}") as url:
+        yield url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -17,13 +17,12 @@ import typing as t
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.pool import NullPool
 
 from vial import Vial
 from vial_sqlalchemy import SQLAlchemy
 from vial_sqlalchemy.migrate import Migrate
+from vial_sqlalchemy.testing import temporary_schema
 
 DATABASE_URL_VARIABLE = "VIAL_TEST_DATABASE_URL"
 CI_VARIABLE = "VIAL_CI"
@@ -71,26 +70,9 @@ def postgresql_url() -> t.Iterator[URL]:
     raw_url = os.environ.get(DATABASE_URL_VARIABLE)
     if not raw_url:
         _skip_without_url()
-    url = make_url(raw_url)
-    schema = f"vial_sqlalchemy_test_{os.getpid()}"
-    engine = sa.create_engine(url, poolclass=NullPool)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as e:
-        engine.dispose()
-        # An unreachable server set on purpose is an error, not a skip.
-        pytest.fail(
-            f"{DATABASE_URL_VARIABLE} is set to {url!r}, but that PostgreSQL server"
-            f" cannot be reached: {e}. Start the server, or unset the variable to"
-            " test on SQLite only.",
-            pytrace=False,
-        )
-    yield url.update_query_dict({"options": f"-csearch_path={schema}"})
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    # A server that is set but unreachable errors (DatabaseUnreachable).
+    with temporary_schema(raw_url, f"vial_sqlalchemy_test_{os.getpid()}") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -13,7 +13,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlalchemy.pool import StaticPool
 from support import bearer
@@ -21,6 +20,7 @@ from support import UserStore
 
 from vial import Vial
 from vial_sqlalchemy import SQLAlchemy
+from vial_sqlalchemy.testing import temporary_schema
 from vial_tokens import TokenAuth
 from vial_tokens.sqlalchemy_store import SQLAlchemyTokenStore
 from vial_tokens.store import hash_secret
@@ -48,25 +48,9 @@ def test_postgresql_is_configured() -> None:
 @pytest.fixture(scope="session")
 def postgresql_url() -> t.Iterator[str]:
     """The server's URL, with a schema of this run first on the search path."""
-    url = make_url(os.environ[DATABASE_URL_VARIABLE])
-    schema = f"vial_tokens_test_{os.getpid()}"
-    engine = sa.create_engine(url, poolclass=NullPool)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as e:
-        engine.dispose()
-        pytest.fail(
-            f"{DATABASE_URL_VARIABLE} is set to {url!r}, but that server cannot"
-            f" be reached: {e}. Start it, or unset the variable.",
-            pytrace=False,
-        )
-    scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    yield scoped.render_as_string(hide_password=False)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    raw = os.environ[DATABASE_URL_VARIABLE]
+    with temporary_schema(raw, f"vial_tokens_test_{os.getpid()}") as url:
+        yield url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=BACKENDS)
