@@ -36,7 +36,7 @@ DAY = 24 * 60 * 60
 
 
 def _user(name: str) -> User:
-    user = db.session.scalar(sa.select(User).where(User.name == name))
+    user: User | None = db.session.scalar(sa.select(User).where(User.name == name))
     assert user is not None
     return user
 

@@ -55,5 +55,7 @@ def test_every_option_is_documented() -> None:
 def test_every_key_the_code_reads_is_an_option() -> None:
     used = set()
     for path in SOURCE.glob("*.py"):
-        used.update(re.findall(r"SQLALCHEMY_[A-Z0-9_]+[A-Z0-9]", path.read_text("utf-8")))
+        used.update(
+            re.findall(r"SQLALCHEMY_[A-Z0-9_]+[A-Z0-9]", path.read_text("utf-8"))
+        )
     assert used == {option.name for option in OPTIONS}

@@ -22,8 +22,8 @@ from sqlalchemy.orm import mapped_column
 from tcp_proxy import TCPProxy
 
 from vial import Vial
-from vial_sqlalchemy import DatabaseUnavailable
 from vial_sqlalchemy import database_unavailable
+from vial_sqlalchemy import DatabaseUnavailable
 from vial_sqlalchemy import SQLAlchemy
 from vial_sqlalchemy.outage import is_outage
 
@@ -137,9 +137,7 @@ def test_retry_after_is_configurable(make_db: MakeDB, tmp_path: Path) -> None:
     _assert_503(app.test_client().get("/notes"), retry_after="120")
 
 
-def test_a_write_cut_off_midway_is_rolled_back(
-    make_db: MakeDB, tmp_path: Path
-) -> None:
+def test_a_write_cut_off_midway_is_rolled_back(make_db: MakeDB, tmp_path: Path) -> None:
     # The note is flushed to the default database; then a query on a bind
     # that cannot be opened fails. With an app context held across the
     # request (as tests and CLI commands do), the session is the caller's:

@@ -53,8 +53,7 @@ class CountersUnavailable(NegotiatedHTTPException, ServiceUnavailable):
     """
 
     description = (
-        "Sign-in attempts cannot be checked right now. Please try again in a"
-        " moment."
+        "Sign-in attempts cannot be checked right now. Please try again in a moment."
     )
 
     def __init__(self) -> None:
@@ -163,8 +162,7 @@ class RedisCounters:
             app = find_app()
             if app is not None:
                 app.logger.warning(
-                    "The lockout counters' Redis cannot be reached (%s);"
-                    " answered 503.",
+                    "The lockout counters' Redis cannot be reached (%s); answered 503.",
                     e,
                 )
             raise CountersUnavailable() from e

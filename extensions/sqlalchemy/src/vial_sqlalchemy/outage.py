@@ -56,8 +56,7 @@ class DatabaseUnavailable(NegotiatedHTTPException, ServiceUnavailable):
     """
 
     description = (
-        "The service cannot reach its database right now. Please try again in"
-        " a moment."
+        "The service cannot reach its database right now. Please try again in a moment."
     )
 
 
