@@ -3,7 +3,7 @@
 On SQLite the database file sits in a folder that does not exist yet (so
 it cannot be opened) and the folder is created to bring it back. On
 PostgreSQL the app talks to the real server through a loopback
-:class:`~tcp_proxy.TCPProxy` that the test cuts and restores; the server
+:class:`~vial_sqlalchemy.tcp_proxy.TCPProxy` that the test cuts and restores; the server
 itself is never stopped.
 """
 
@@ -19,13 +19,13 @@ import sqlalchemy.exc as sa_exc
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
-from tcp_proxy import TCPProxy
 
 from vial import Vial
 from vial_sqlalchemy import database_unavailable
 from vial_sqlalchemy import DatabaseUnavailable
 from vial_sqlalchemy import SQLAlchemy
 from vial_sqlalchemy.outage import is_outage
+from vial_sqlalchemy.tcp_proxy import TCPProxy
 
 JSON = {"Accept": "application/json"}
 MakeDB = t.Callable[[Vial], SQLAlchemy]

@@ -1,19 +1,27 @@
-"""A loopback TCP proxy that tests cut and restore, to play a network fault.
+"""A loopback TCP proxy that tests cut and restore, to play a database outage.
 
-Put it in front of a real server (PostgreSQL, Redis) and point the code
-under test at :attr:`TCPProxy.port`: :meth:`~TCPProxy.cut` drops every open
-connection and refuses new ones, as a server that went away does, and
-:meth:`~TCPProxy.restore` lets connections through again. The server itself
-is never touched. Standard library only, so any suite can copy or import it.
+Put it in front of a real server (PostgreSQL, or Redis, or any TCP service)
+and point the code under test at :attr:`TCPProxy.port`:
+:meth:`~TCPProxy.cut` drops every open connection and refuses new ones, as a
+server that went away does, and :meth:`~TCPProxy.restore` lets connections
+through again. The server itself is never stopped, so a shared server (a
+developer's, or CI's) stays up for everyone else. Standard library only;
+nothing imports it but the tests that use it.
 
 .. code-block:: python
 
+    from vial_sqlalchemy.tcp_proxy import TCPProxy
+
     with TCPProxy("127.0.0.1", 5432) as proxy:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}/db"
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}/test"
+        )
         ...
-        proxy.cut()
+        proxy.cut()  # requests now get 503
         ...
-        proxy.restore()
+        proxy.restore()  # and succeed again
+
+.. versionadded:: 0.2
 """
 
 from __future__ import annotations
@@ -28,7 +36,15 @@ _TICK = 0.05
 
 
 class TCPProxy:
-    """Forward connections from a free loopback port to ``host``:``port``."""
+    """Forward connections from a free loopback port to ``host``:``port``.
+
+    One thread accepts, and one thread per connection copies bytes both
+    ways; every thread looks at the proxy's flags at least every 50 ms, so
+    :meth:`cut` and :meth:`close` take effect at once.
+
+    :param host: the server's address.
+    :param port: the server's port.
+    """
 
     def __init__(self, host: str, port: int) -> None:
         self.upstream = (host, port)
