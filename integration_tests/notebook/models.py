@@ -1,4 +1,4 @@
-"""The database tables: users and their notes."""
+"""The database tables: users, their notes, and the roles they hold."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from vial_login import UserMixin
+from vial_roles import UserRolesMixin
+from vial_roles.sqlalchemy import define_user_roles
+from vial_roles.sqlalchemy import RoleModelMixin
 
 from .extensions import db
 
@@ -19,7 +22,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, UserRolesMixin, db.Model):  # type: ignore[name-defined,misc]
     """An account: a unique name and a password hash, never the password."""
 
     __tablename__ = "users"
@@ -27,8 +30,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    # Part of get_id(), so the session and the remember-me cookie hold it:
-    # a new token (logout, password change) makes every copy of them stale.
+    # Part of get_id(), so the session and the remember-me cookie hold it,
+    # and the alternative id API tokens carry (TOKENS_ALT_ID_ATTRIBUTE): a
+    # new one (logout, password change) makes every copy of them stale.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     notes: Mapped[list[Note]] = relationship(
         back_populates="author", order_by="Note.id", cascade="all, delete-orphan"
@@ -52,3 +56,11 @@ class Note(db.Model):  # type: ignore[name-defined,misc]
     def as_json(self) -> dict[str, int | str]:
         """Return the note as the JSON API shows it."""
         return {"id": self.id, "text": self.text}
+
+
+class Role(db.Model, RoleModelMixin):  # type: ignore[name-defined,misc]
+    """A named set of permissions that users are granted (table ``role``)."""
+
+
+# The ``user_roles`` table and ``User.roles``.
+define_user_roles(User, Role)

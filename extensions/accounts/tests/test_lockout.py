@@ -4,6 +4,8 @@ through the database or Redis."""
 
 from __future__ import annotations
 
+import logging
+import socket
 import typing as t
 from pathlib import Path
 
@@ -225,3 +227,38 @@ def test_every_worker_sees_the_same_counts(
     for worker in (first, second):
         response = JSONClient(worker, "192.0.2.1").post("/login", json=RIGHT)
         assert response.status_code == 429
+
+
+def _closed_port() -> int:
+    """Return a loopback port nothing listens on (it was free a moment ago)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_a_redis_that_is_down_answers_503_not_500(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    down = f"redis://127.0.0.1:{_closed_port()}/0"
+    app = make_app(
+        f"sqlite:///{tmp_path / 'down.sqlite3'}",
+        tmp_path,
+        name="redis_down",
+        ACCOUNTS_LOCKOUT_REDIS_URL=down,
+    )
+    add_user(app)
+    with caplog.at_level(logging.WARNING, logger=app.logger.name):
+        api = JSONClient(app).post("/login", json=RIGHT)
+        page = Browser(app).log_in("ann@example.com", PASSWORD)
+    for response in (api, page):
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "5"
+    # The negotiated error of every extension, not the accounts views' body.
+    error = api.get_json()
+    assert error["code"] == 503
+    assert "cannot be checked right now" in error["error"]
+    assert page.mimetype == "text/html"
+    assert "cannot be checked right now" in page.text
+    assert any("Redis cannot be reached" in r.getMessage() for r in caplog.records)
+    # Pages that count nothing still answer.
+    assert JSONClient(app).open("/", method="GET").status_code == 200

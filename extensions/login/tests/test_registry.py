@@ -278,9 +278,12 @@ def test_a_store_that_is_down_answers_503_when_configured(backend: Backend) -> N
     client = app.test_client()
     log_in(client)
     _outage(backend, app)
-    assert client.get("/me").status_code == 503
+    page = client.get("/me")
+    assert page.status_code == 503
+    assert page.headers["Retry-After"] == "5"
     response = client.get("/me", headers={"Accept": "application/json"})
     assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
     assert body(response)["code"] == 503
     assert "session store cannot be reached" in body(response)["error"]
     # Anonymous requests don't need the store.
@@ -294,11 +297,15 @@ def test_no_login_or_logout_while_the_store_is_down(backend: Backend) -> None:
     restore = _outage(backend, app)
     other = app.test_client()
     form = {"name": "bob", "password": "bob password"}
-    assert other.post("/login", data=form).status_code == 503
+    refused = other.post("/login", data=form)
+    assert refused.status_code == 503
+    assert refused.headers["Retry-After"] == "5"
     with other.session_transaction() as sess:
         assert "_user_id" not in sess
     # A logout that could not be recorded changes nothing: try again later.
-    assert client.post("/logout").status_code == 503
+    refused = client.post("/logout")
+    assert refused.status_code == 503
+    assert refused.headers["Retry-After"] == "5"
     restore()
     assert _me(client)["authenticated"] is True
     client.post("/logout")

@@ -22,6 +22,8 @@ def test_defaults(tmp_path: t.Any) -> None:
         "SQLALCHEMY_ECHO": False,
         "SQLALCHEMY_RECORD_QUERIES": False,
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "SQLALCHEMY_OUTAGE_503": True,
+        "SQLALCHEMY_OUTAGE_RETRY_AFTER": 5,
     }
 
 
@@ -53,5 +55,7 @@ def test_every_option_is_documented() -> None:
 def test_every_key_the_code_reads_is_an_option() -> None:
     used = set()
     for path in SOURCE.glob("*.py"):
-        used.update(re.findall(r"SQLALCHEMY_[A-Z_]+[A-Z]", path.read_text("utf-8")))
+        used.update(
+            re.findall(r"SQLALCHEMY_[A-Z0-9_]+[A-Z0-9]", path.read_text("utf-8"))
+        )
     assert used == {option.name for option in OPTIONS}

@@ -17,6 +17,7 @@ from .authentication import authenticate as authenticate
 from .authentication import login_account as login_account
 from .authentication import LoginRefused as LoginRefused
 from .counters import CounterStore as CounterStore
+from .counters import CountersUnavailable as CountersUnavailable
 from .counters import DatastoreCounters as DatastoreCounters
 from .counters import RedisCounters as RedisCounters
 from .datastore import Count as Count

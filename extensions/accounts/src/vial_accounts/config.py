@@ -169,7 +169,9 @@ OPTIONS = ConfigOptions(
         None,
         "A Redis URL (``redis://host:6379/0``) to keep the lockout and"
         " rate-limit counters in, instead of the database through the"
-        " datastore. Needs the ``vial-accounts[redis]`` extra.",
+        " datastore. Needs the ``vial-accounts[redis]`` extra. While it"
+        " cannot be reached, requests that need a counter get a 503 with"
+        " ``Retry-After``.",
     ),
     ConfigOption(
         "ACCOUNTS_RATE_LIMIT_PER_EMAIL",

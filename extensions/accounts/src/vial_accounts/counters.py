@@ -13,7 +13,10 @@ tests):
   atomic statement committed at once;
 - :class:`RedisCounters` keeps them in Redis, when
   ``ACCOUNTS_LOCKOUT_REDIS_URL`` is set, each update one Lua script, and
-  lets Redis expire them.
+  lets Redis expire them. While Redis cannot be reached, the requests that
+  need a counter get :class:`CountersUnavailable`, a 503 with
+  ``Retry-After``, rather than a 500: counting cannot be skipped without
+  opening the door to guessing.
 
 Times are the app's clock, in seconds since the epoch, passed in by the
 caller, so every store decides windows the same way.
@@ -24,10 +27,37 @@ from __future__ import annotations
 import math
 import typing as t
 
+from werkzeug.exceptions import ServiceUnavailable
+
+from vial.ext import find_app
+from vial.ext import NegotiatedHTTPException
+
 from .datastore import Count
 
 if t.TYPE_CHECKING:
     from .datastore import UserDatastore
+
+_R = t.TypeVar("_R")
+
+#: Seconds in the ``Retry-After`` header of :class:`CountersUnavailable`.
+RETRY_AFTER = 5
+
+
+class CountersUnavailable(NegotiatedHTTPException, ServiceUnavailable):
+    """The counters' Redis server cannot be reached: a 503 with ``Retry-After``.
+
+    Register ``errorhandler(503)`` to answer it your way; the Redis error is
+    its ``__cause__``.
+
+    .. versionadded:: 0.1
+    """
+
+    description = (
+        "Sign-in attempts cannot be checked right now. Please try again in a moment."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": str(RETRY_AFTER)})
 
 
 @t.runtime_checkable
@@ -113,31 +143,58 @@ class RedisCounters:
             ) from None
         self.url = url
         self.prefix = prefix
-        self.client = redis.Redis.from_url(url, decode_responses=True)
+        # Timeouts, so a Redis that hangs fails the request instead of
+        # holding the worker.
+        self.client = redis.Redis.from_url(
+            url, decode_responses=True, socket_connect_timeout=5, socket_timeout=5
+        )
         self._hit = self.client.register_script(_HIT_SCRIPT)
+        self._errors = redis.RedisError
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} prefix={self.prefix!r}>"
 
+    def _call(self, command: t.Callable[..., _R], *args: t.Any, **kwargs: t.Any) -> _R:
+        """Run a Redis command; a Redis failure becomes :class:`CountersUnavailable`."""
+        try:
+            return command(*args, **kwargs)
+        except self._errors as e:
+            app = find_app()
+            if app is not None:
+                app.logger.warning(
+                    "The lockout counters' Redis cannot be reached (%s); answered 503.",
+                    e,
+                )
+            raise CountersUnavailable() from e
+
     def hit(self, key: str, now: float, window: float) -> Count:
-        """Count one event for ``key`` and return the counter."""
-        count, first, last = self._hit(
-            keys=[self.prefix + key], args=[repr(now), repr(window)]
+        """Count one event for ``key`` and return the counter.
+
+        :raises CountersUnavailable: Redis cannot be reached.
+        """
+        count, first, last = self._call(
+            self._hit, keys=[self.prefix + key], args=[repr(now), repr(window)]
         )
         return Count(int(count), float(first), float(last))
 
     def peek(self, key: str, now: float, window: float) -> Count | None:
-        """Return the counter of ``key``, or ``None`` if its window is over."""
-        count, first, last = self.client.hmget(
-            self.prefix + key, ["count", "first", "last"]
+        """Return the counter of ``key``, or ``None`` if its window is over.
+
+        :raises CountersUnavailable: Redis cannot be reached.
+        """
+        count, first, last = self._call(
+            self.client.hmget, self.prefix + key, ["count", "first", "last"]
         )
         if count is None or first is None or float(first) <= now - window:
             return None
         return Count(int(count), float(first), float(last or first))
 
     def reset(self, key: str) -> None:
-        """Forget the counter of ``key``."""
-        self.client.delete(self.prefix + key)
+        """Forget the counter of ``key``.
+
+        :raises CountersUnavailable: Redis cannot be reached.
+        """
+        self._call(self.client.delete, self.prefix + key)
 
     def close(self) -> None:
         """Close the connections to Redis."""

@@ -55,12 +55,17 @@ _ON_ERROR_CHOICES = ("anonymous", "error")
 _R = t.TypeVar("_R")
 
 
+#: Seconds in the ``Retry-After`` header of :class:`SessionRegistryUnavailable`.
+RETRY_AFTER = 5
+
+
 class SessionRegistryUnavailable(NegotiatedHTTPException, ServiceUnavailable):
     """The session registry's store could not be reached: a 503 error.
 
     Raised by logins and logouts, which cannot be recorded, and by requests
     of logged-in sessions when ``LOGIN_SESSION_REGISTRY_ON_ERROR`` is
-    ``"error"``. Register ``errorhandler(503)`` to answer it your way.
+    ``"error"``. It carries ``Retry-After`` (:data:`RETRY_AFTER` seconds).
+    Register ``errorhandler(503)`` to answer it your way.
 
     .. versionadded:: 0.2
     """
@@ -69,6 +74,9 @@ class SessionRegistryUnavailable(NegotiatedHTTPException, ServiceUnavailable):
         "Sessions cannot be checked right now because the session store cannot"
         " be reached. Please try again in a moment."
     )
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": str(RETRY_AFTER)})
 
 
 def describe_device(user_agent: str | None) -> str:

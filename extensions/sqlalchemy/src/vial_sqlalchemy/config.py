@@ -56,4 +56,19 @@ OPTIONS = ConfigOptions(
         "the ``before_models_committed`` and ``models_committed`` signals. Off "
         "by default because it costs time and memory on every flush.",
     ),
+    ConfigOption(
+        "SQLALCHEMY_OUTAGE_503",
+        True,
+        "Answer a request whose database cannot be reached, or drops the "
+        "connection, with a 503 (HTML or JSON by content negotiation, with "
+        "``Retry-After``) after rolling the session back, instead of a 500. "
+        "The error is logged through ``app.logger`` and the "
+        "``database_unavailable`` signal is sent. Set it to ``False`` to let "
+        "those errors reach your own handlers as before.",
+    ),
+    ConfigOption(
+        "SQLALCHEMY_OUTAGE_RETRY_AFTER",
+        5,
+        "Seconds in the ``Retry-After`` header of that 503.",
+    ),
 )

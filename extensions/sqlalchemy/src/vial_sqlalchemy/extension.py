@@ -116,8 +116,9 @@ class SQLAlchemy(FlaskSQLAlchemyNames):
 
     def init_app(self, app: Vial) -> None:
         """Register the extension on ``app``: set the ``SQLALCHEMY_*`` defaults,
-        create the app's engines, end sessions with the app context, and add
-        the ``vial db`` commands and the shell names.
+        create the app's engines, end sessions with the app context, answer
+        503 when the database cannot be reached (``SQLALCHEMY_OUTAGE_503``),
+        and add the ``vial db`` commands and the shell names.
 
         :raises RuntimeError: The app already has vial-sqlalchemy registered,
             or neither ``SQLALCHEMY_DATABASE_URI`` nor ``SQLALCHEMY_BINDS`` is
@@ -144,6 +145,13 @@ class SQLAlchemy(FlaskSQLAlchemyNames):
             from .cli import make_cli
 
             app.teardown_appcontext(self._teardown_session)
+            if app.config["SQLALCHEMY_OUTAGE_503"]:
+                from .outage import make_outage_handler
+
+                handler = make_outage_handler(self.session)
+                # The handler passes on the database errors that are no outage.
+                for error in (sa_exc.DBAPIError, sa_exc.DisconnectionError):
+                    app.register_error_handler(error, handler)
             if self._add_models_to_shell:
                 app.shell_context_processor(add_models_to_shell)
             add_commands(app, make_cli())
